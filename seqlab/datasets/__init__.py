@@ -1,0 +1,32 @@
+"""Every dataset the course uses, offline.
+
+In the style of ``keras.datasets`` and ``sklearn.datasets``: one ``load_<name>()``
+per dataset that ships (inside an installed package, in ``datasets/``, or in the
+Python standard library), ``fetch_<name>()`` for data that downloads into the
+cache folder (``SEQLAB_DATA``, default ``~/.seqlab``), and readers for the real
+formats (``load_conll``, ``load_aclimdb``).
+
+Return conventions:
+
+- Time series (``load_glucose``, ``load_sea_surface_temperature``,
+  ``load_seattle_weather``, ``load_stocks``) return ``(train, val, test)``:
+  pandas DataFrames with a DatetimeIndex, split chronologically 70/15/15 %;
+  ``split="all"`` returns the whole series as one DataFrame.
+- Labelled text (``load_sentiment``) returns ``(x_train, y_train), (x_test, y_test)``
+  like ``keras.datasets``; ``split=`` picks one split as ``(x, y)``.
+- Tagged sentences (``load_species``, ``load_conll``) are ``(tokens, tags)``:
+  two lists of lists of strings, one inner list per sentence.
+- Text (``load_python_source``) returns ``(train, val, test)`` strings.
+
+``list_datasets()`` names them all; ``info(name)`` gives each one's card.
+"""
+
+from seqlab.datasets._files import DataFileError
+from seqlab.datasets._registry import DatasetInfo, info, list_datasets
+
+__all__ = [
+    "DataFileError",
+    "DatasetInfo",
+    "info",
+    "list_datasets",
+]
