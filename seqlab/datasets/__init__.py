@@ -24,9 +24,8 @@ Return conventions:
 from seqlab.datasets._files import DataFileError
 from seqlab.datasets._registry import DatasetInfo, info, list_datasets
 
-__all__ = [
-    "DataFileError",
-    "DatasetInfo",
-    "info",
-    "list_datasets",
-]
+__all__ = ["DataFileError", "DatasetInfo", "info", "list_datasets"]
+
+# --- Real data, the download path and the readers of real formats ---
+
+# --- Generated corpora ---
