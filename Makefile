@@ -34,8 +34,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
 
 ## execute: re-run notebooks/ and solutions/ in a clean kernel and save their outputs
+## (one notebook: make execute NOTEBOOKS=notebooks/01_sequence_data.ipynb)
+NOTEBOOKS ?= notebooks/*.ipynb solutions/*.ipynb
 execute: $(STAMP)
-	$(BIN)/python -m seqlab notebooks execute notebooks solutions
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.kernel_name=seqlab --ExecutePreprocessor.timeout=600 $(NOTEBOOKS)
+	$(BIN)/python -m seqlab labs build
 
 ## labs: regenerate labs/ from solutions/
 labs: $(STAMP)
