@@ -1,0 +1,105 @@
+"""The set-up a newcomer relies on: one dependency list, the two commands, data inside the wheel."""
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_names_the_same_dependencies_as_pyproject():
+    project = _pyproject()["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert env["channels"] == ["conda-forge"]
+    conda = [dep for dep in env["dependencies"] if isinstance(dep, str)]
+    assert "python=3.11" in conda and "pip" in conda
+    pip_lines = next(dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict))
+    assert "-e .[dev]" in pip_lines, "environment.yml must install seqlab itself with its dev extra"
+    listed = [line for line in pip_lines if not line.startswith("-")]
+    assert sorted(map(_name, listed)) == sorted(map(_name, declared))
+    assert sorted(listed) == sorted(declared), "version bounds drifted between the two files"
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```")[1]
+    commands = [line.split("#")[0].strip() for line in first_block.strip().splitlines()]
+    assert commands == ["make lab", "make test"]
+
+
+def test_ci_runs_make_test_and_nothing_else():
+    lines = [
+        line.strip()
+        for line in (ROOT / ".ci/run").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert lines[-1] == "make test"
+    installers = {"pip", "pip3", "pytest", "python", "python3"}
+    assert not any(line.split()[0] in installers for line in lines)
+
+
+@pytest.mark.parametrize("target", ["lab", "test", "execute"])
+def test_make_targets_create_the_venv_when_missing(tmp_path, target):
+    for name in ("Makefile", "pyproject.toml"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    plan = subprocess.run(
+        ["make", "-n", target], cwd=tmp_path, capture_output=True, text=True, check=True
+    ).stdout
+    assert "-m venv .venv" in plan
+    assert "pip install --quiet -e '.[dev]'" in plan
+    assert "ipykernel install --sys-prefix --name seqlab" in plan
+
+
+def test_wheel_carries_the_data_files(tmp_path):
+    """A non-editable install must find every shipped data file inside the package."""
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--quiet", "-w", str(tmp_path), str(ROOT)],
+        capture_output=True, text=True,
+    )
+    assert build.returncode == 0, build.stderr
+    wheel = next(tmp_path.glob("seqlab-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "site")
+    manifest = (ROOT / "datasets" / "checksums.sha256").read_text().split("\n")
+    shipped = [line.split(maxsplit=1)[1] for line in manifest if line.strip()]
+    assert shipped, "the manifest lists no files"
+    for name in ["checksums.sha256", *shipped]:
+        assert f"seqlab/datasets/files/{name}" in names
+
+    # Import from the unpacked wheel, outside the checkout, and load every dataset that ships.
+    site = str(tmp_path / "site")
+    script = (
+        "import seqlab.datasets as d, seqlab.datasets._files as f;"
+        f"assert str(f.data_dir()).startswith({site!r}), f.data_dir();"
+        "(x, y), _ = d.load_sentiment(); assert len(x) == len(y) > 0;"
+        "train, val, test = d.load_species(); assert len(train[0]) > 0;"
+        "print(d.list_datasets())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=tmp_path, capture_output=True, text=True,
+        env={"PYTHONPATH": site, "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert "sentiment" in run.stdout
