@@ -31,3 +31,10 @@ if IPyNbCell is not None:
         return _compare_outputs(self, _without_stderr(test), _without_stderr(ref), skip_compare)
 
     IPyNbCell.compare_outputs = _compare_outputs_but_stderr
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A run that collected no tests is a broken run, not a green one."""
+    if exitstatus == 5:
+        print("\nNo tests were collected: check the paths given to pytest.")
+        session.exitstatus = 1
