@@ -75,10 +75,10 @@ def write_report(rows: list[dict], out: Path) -> None:
         "|---|---:|:---:|---|---|",
     ]
     for row in rows:
-        quality = ", ".join(f"{key} = {_fmt(value)}" for key, value in row["quality"].items())
+        quality = ", ".join(f"{k} = {_fmt(v)}" for k, v in row["quality"].items()) or "—"
         ok = "yes" if row["seconds"] <= BUDGET_S else "**no**"
         lines.append(f"| `{row['notebook']}` | {row['seconds']:.1f} | {ok} | {quality} | "
-                     f"{row['error'] or 'ok'} |".replace("|  |", "| — |"))
+                     f"{row['error'] or 'ok'} |")
     out.write_text("\n".join(lines) + "\n")
     out.with_suffix(".json").write_text(json.dumps(
         {"date": dt.date.today().isoformat(), "machine": machine(), "rows": rows}, indent=1) + "\n")
