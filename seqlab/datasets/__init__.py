@@ -27,5 +27,33 @@ from seqlab.datasets._registry import DatasetInfo, info, list_datasets
 __all__ = ["DataFileError", "DatasetInfo", "info", "list_datasets"]
 
 # --- Real data, the download path and the readers of real formats ---
+from seqlab.datasets.conll import load_conll
+from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
+from seqlab.datasets.imdb import fetch_imdb, load_aclimdb, load_imdb
+from seqlab.datasets.text import fetch_shakespeare, load_python_source
+from seqlab.datasets.timeseries import (
+    chronological_split,
+    load_glucose,
+    load_sea_surface_temperature,
+    load_seattle_weather,
+    load_stocks,
+)
+
+__all__ += [
+    "DownloadError",
+    "chronological_split",
+    "fetch_file",
+    "fetch_imdb",
+    "fetch_shakespeare",
+    "get_data_home",
+    "load_aclimdb",
+    "load_conll",
+    "load_glucose",
+    "load_imdb",
+    "load_python_source",
+    "load_sea_surface_temperature",
+    "load_seattle_weather",
+    "load_stocks",
+]
 
 # --- Generated corpora ---
