@@ -111,9 +111,9 @@ def _extract_all(tar: tarfile.TarFile, destination: str) -> None:
 def load_imdb(**kwargs):
     """``keras.datasets.imdb.load_data(**kwargs)``, with a clear error when offline.
 
-    Keras downloads ``imdb.npz`` (17 MB) into its own cache, ``~/.keras/datasets``,
-    on first use. The reviews come as lists of word indices, most frequent
-    word first: ``(x_train, y_train), (x_test, y_test)``.
+    Keras downloads ``imdb.npz`` (17 MB) into its own cache folder (by default
+    ``~/.keras/datasets``) on first use. The reviews come as lists of word
+    indices, most frequent word first: ``(x_train, y_train), (x_test, y_test)``.
 
     Raises:
         DownloadError: the file is not in Keras's cache and the network is
@@ -128,8 +128,8 @@ def load_imdb(**kwargs):
             raise
         raise DownloadError(
             "keras.datasets.imdb needs to download imdb.npz, which is not in Keras's cache "
-            f"(~/.keras/datasets), and the network is unreachable ({error}). Use the bundled "
-            f"sentiment corpus instead: {BUNDLED_ALTERNATIVE}."
+            f"folder (by default ~/.keras/datasets), and the network is unreachable ({error}). "
+            f"Use the bundled sentiment corpus instead: {BUNDLED_ALTERNATIVE}."
         ) from error
 
 
