@@ -1,0 +1,206 @@
+"""The download path, against a local HTTP server on 127.0.0.1 (never the network)."""
+
+import hashlib
+import io
+import socket
+import tarfile
+import threading
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+import seqlab.datasets as datasets
+from seqlab.datasets import imdb, text
+
+SHAKESPEARE = (
+    "First Citizen:\nBefore we proceed any further, hear me speak.\n\nAll:\nSpeak, speak.\n"
+)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def aclimdb_archive() -> bytes:
+    """A tar.gz laid out like aclImdb_v1.tar.gz, with two reviews per labelled folder."""
+    reviews = {
+        "aclImdb/README": "Large Movie Review Dataset v1.0\n",
+        "aclImdb/train/pos/0_9.txt": "A wonderful film.",
+        "aclImdb/train/pos/1_8.txt": "Not bad at all, good in fact.",
+        "aclImdb/train/neg/0_1.txt": "Good actors, but a bad film.",
+        "aclImdb/train/neg/1_3.txt": "Dull.",
+        "aclImdb/test/pos/0_10.txt": "Superb.",
+        "aclImdb/test/neg/0_2.txt": "Awful.",
+    }
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name, review in reviews.items():
+            data = review.encode()
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Serves ``server.files``: path -> body; a path under /truncated/ stops halfway."""
+
+    def do_GET(self):
+        self.server.requests.append(self.path)
+        body = self.server.files.get(self.path.removeprefix("/truncated"))
+        if body is None:
+            self.send_error(404)
+            return
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.path.startswith("/truncated/"):
+            body = body[: len(body) // 2]  # then the connection closes
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server(monkeypatch):
+    monkeypatch.setenv("no_proxy", "*")  # 127.0.0.1 directly, whatever proxy is configured
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.files = {"/input.txt": SHAKESPEARE.encode(), "/aclImdb_v1.tar.gz": aclimdb_archive()}
+    httpd.requests = []
+    httpd.url = f"http://127.0.0.1:{httpd.server_address[1]}"
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def unreachable_url():
+    """A URL on 127.0.0.1 at a port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/input.txt"
+
+
+def test_download_is_verified_cached_and_reused(server, tmp_path, capsys):
+    body = server.files["/input.txt"]
+    path = datasets.fetch_file(f"{server.url}/input.txt", sha256(body), "shakespeare.txt", tmp_path)
+    assert path == tmp_path / "shakespeare.txt" and path.read_bytes() == body
+    assert "Downloading shakespeare.txt" in capsys.readouterr().err
+    again = datasets.fetch_file(
+        f"{server.url}/input.txt", sha256(body), "shakespeare.txt", tmp_path
+    )
+    assert again == path and server.requests == ["/input.txt"]  # the second call stayed offline
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shakespeare.txt"]
+
+
+def test_a_damaged_cached_file_is_downloaded_again(server, tmp_path):
+    body = server.files["/input.txt"]
+    (tmp_path / "shakespeare.txt").write_bytes(body[:10])
+    path = datasets.fetch_file(f"{server.url}/input.txt", sha256(body), "shakespeare.txt", tmp_path)
+    assert path.read_bytes() == body and server.requests == ["/input.txt"]
+
+
+def test_checksum_mismatch_raises_and_leaves_no_file(server, tmp_path):
+    with pytest.raises(datasets.DownloadError, match=r"shakespeare\.txt .*corrupted.*retry"):
+        datasets.fetch_file(f"{server.url}/input.txt", "0" * 64, "shakespeare.txt", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dropped_connection_raises_and_leaves_no_partial_file(server, tmp_path):
+    body = server.files["/input.txt"]
+    url = f"{server.url}/truncated/input.txt"
+    with pytest.raises(
+        datasets.DownloadError, match=rf"broke off after {len(body) // 2} of {len(body)} bytes"
+    ):
+        datasets.fetch_file(url, sha256(body), "shakespeare.txt", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_http_error_is_reported_with_its_status(server, tmp_path):
+    with pytest.raises(datasets.DownloadError, match="HTTP 404"):
+        datasets.fetch_file(f"{server.url}/missing.txt", "0" * 64, "missing.txt", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreachable_server_names_the_bundled_alternative(unreachable_url, tmp_path):
+    with pytest.raises(
+        datasets.DownloadError, match=r"unreachable.*use seqlab\.datasets\.load_python_source\(\)"
+    ):
+        datasets.fetch_file(
+            unreachable_url,
+            "0" * 64,
+            "input.txt",
+            tmp_path,
+            alternative="seqlab.datasets.load_python_source()",
+        )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_seqlab_data_sets_the_cache_folder(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEQLAB_DATA", str(tmp_path / "cache"))
+    body = server.files["/input.txt"]
+    path = datasets.fetch_file(f"{server.url}/input.txt", sha256(body), "input.txt")
+    assert (
+        path == tmp_path / "cache" / "input.txt" and datasets.get_data_home() == tmp_path / "cache"
+    )
+
+
+def test_data_home_defaults_to_dot_seqlab_in_the_home_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEQLAB_DATA", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert datasets.get_data_home() == tmp_path / ".seqlab"
+    assert (tmp_path / ".seqlab").is_dir()
+
+
+def test_fetch_shakespeare_downloads_the_text_once(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(text, "SHAKESPEARE_URL", f"{server.url}/input.txt")
+    monkeypatch.setattr(text, "SHAKESPEARE_SHA256", sha256(server.files["/input.txt"]))
+    assert datasets.fetch_shakespeare(tmp_path) == SHAKESPEARE
+    assert datasets.fetch_shakespeare(tmp_path) == SHAKESPEARE
+    assert len(server.requests) == 1
+
+
+def test_fetch_shakespeare_offline_points_to_python_source(unreachable_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(text, "SHAKESPEARE_URL", unreachable_url)
+    with pytest.raises(datasets.DownloadError, match=r"load_python_source\(\)"):
+        datasets.fetch_shakespeare(tmp_path)
+
+
+def test_fetch_imdb_downloads_extracts_and_reads(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(imdb, "ACLIMDB_URL", f"{server.url}/aclImdb_v1.tar.gz")
+    monkeypatch.setattr(imdb, "ACLIMDB_SHA256", sha256(server.files["/aclImdb_v1.tar.gz"]))
+    folder = datasets.fetch_imdb(tmp_path)
+    assert folder == tmp_path / "aclImdb"
+    texts, labels = datasets.load_aclimdb(folder, split="train")
+    assert list(texts) == [
+        "Good actors, but a bad film.",
+        "A wonderful film.",
+        "Dull.",
+        "Not bad at all, good in fact.",
+    ]
+    assert labels.tolist() == [0, 1, 0, 1]
+    assert datasets.fetch_imdb(tmp_path) == folder and len(server.requests) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["aclImdb", "aclImdb_v1.tar.gz"]
+
+
+def test_fetch_imdb_offline_points_to_load_sentiment(unreachable_url, tmp_path, monkeypatch):
+    monkeypatch.setattr(imdb, "ACLIMDB_URL", unreachable_url)
+    with pytest.raises(datasets.DownloadError, match=r"load_sentiment\(\)"):
+        datasets.fetch_imdb(tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_load_imdb_offline_without_cache_points_to_load_sentiment(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise urllib.error.URLError(ConnectionRefusedError(111, "Connection refused"))
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)  # what keras' download calls
+    with pytest.raises(datasets.DownloadError, match=r"imdb\.npz.*load_sentiment\(\)"):
+        datasets.load_imdb(path="seqlab-test-not-cached-imdb.npz")
