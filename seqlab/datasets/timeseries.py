@@ -103,8 +103,8 @@ def load_glucose(split: str | None = None):
             the whole series.
 
     Returns:
-        DataFrames indexed by ``time`` (local time of the sensor, naive
-        datetime64), 52,278 rows in all, with columns
+        DataFrames indexed by ``time`` (the device's clock, datetime64 without
+        a time zone), 52,278 rows in all, with columns
 
         - ``glucose``: int64, blood glucose in mg/dL; the sensor reports 40 to
           400, so values at those bounds are clipped;
@@ -210,7 +210,7 @@ register(
             "2010-03-24 to 2010-10-10; 316 kB compressed, 1.6 MB as CSV"
         ),
         fields={
-            "time": "index, datetime64, local time of the sensor",
+            "time": "index, datetime64, the device's clock (no time zone)",
             "glucose": "int64, blood glucose in mg/dL, clipped by the sensor to 40..400",
             "isig": "float64, raw sensor current in nA, NaN in 1,061 rows",
         },
