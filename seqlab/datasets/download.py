@@ -73,7 +73,7 @@ def fetch_file(
     """
     target = get_data_home(data_home) / filename
     if target.is_file():
-        if sha256_of(target) == sha256:
+        if sha256_of(target) == sha256.lower():
             return target
         target.unlink()  # a stale or damaged copy: download it afresh
 
@@ -84,7 +84,7 @@ def fetch_file(
     try:
         with os.fdopen(descriptor, "wb") as out:
             digest = _download(url, out, filename, alternative)
-        if digest != sha256:
+        if digest != sha256.lower():
             raise DownloadError(
                 f"The download of {filename} from {url} is corrupted: its sha256 is "
                 f"{digest}, expected {sha256}. The file was deleted; retry the download, "
