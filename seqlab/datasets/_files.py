@@ -82,7 +82,9 @@ def shipped_file(name: str) -> Path:
     folder = data_dir()
     manifest = read_manifest(folder)
     if name not in manifest:
-        raise DataFileError(f"{name!r} is not a shipped data file; the manifest lists {sorted(manifest)}.")
+        raise DataFileError(
+            f"{name!r} is not a shipped data file; the manifest lists {sorted(manifest)}."
+        )
     path = folder / name
     if not path.is_file():
         raise DataFileError(f"The data file {path} is missing. {_restore_hint(name)}")
