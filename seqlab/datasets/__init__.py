@@ -57,3 +57,10 @@ __all__ += [
 ]
 
 # --- Generated corpora ---
+from seqlab.datasets.corpora import (  # noqa: E402 (imports follow each section's marker)
+    load_sentiment,
+    load_species,
+    load_species_gazetteer,
+)
+
+__all__ += ["load_sentiment", "load_species", "load_species_gazetteer"]
