@@ -1,0 +1,23 @@
+"""The autograder behind ``seqlab grade``.
+
+``seqlab grade solutions/02_one_hot_encoding.ipynb submissions/ --out grades.csv --jobs 2``
+runs every submission in its own sandboxed kernel, calls the student's functions there on
+inputs drawn at grading time, compares the results with the reference solution's in the
+grader's process and writes one gradebook row per submission.
+
+Modules, in the order a submission meets them:
+
+- :mod:`~seqlab.grading.grader`: the run: questions, probes, parallel jobs, scoring, gradebook.
+- :mod:`~seqlab.grading.worker`: one notebook in one kernel (a process per submission).
+- :mod:`~seqlab.grading.sandbox`: resource limits, an unprivileged user, bubblewrap.
+- :mod:`~seqlab.grading.kernel`: the kernel, cell by cell, with hard time limits.
+- :mod:`~seqlab.grading.kernel_side`: the code the probe cells run inside the kernel.
+- :mod:`~seqlab.grading.probes`: per lab, the calls that test each question.
+- :mod:`~seqlab.grading.scoring`: records against the reference, partial credit.
+- :mod:`~seqlab.grading.gradebook`: the CSV and the feedback files, written atomically.
+"""
+
+from seqlab.grading.grader import Settings, SubmissionGrade, grade, student_id
+from seqlab.grading.sandbox import Limits
+
+__all__ = ["Limits", "Settings", "SubmissionGrade", "grade", "student_id"]

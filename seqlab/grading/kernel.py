@@ -1,0 +1,220 @@
+"""One sandboxed IPython kernel, driven cell by cell with hard time limits.
+
+This is a small executor on ``jupyter_client`` rather than ``nbclient``, because grading code
+that may be hostile needs what a notebook runner does not give: a cap on how much output is
+kept (a cell may print gigabytes), a kernel that is killed (not waited for) when it ignores an
+interrupt, and code that can be evaluated without passing through the kernel's input
+transformers (``user_expressions``), which a submission may have replaced.
+
+The kernel talks over Unix sockets in its own folder (``ipc`` transport), since inside
+bubblewrap it has no network, not even loopback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from queue import Empty
+
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.connect import write_connection_file
+
+from seqlab.grading.sandbox import Sandbox
+
+INTERRUPT_GRACE_S = 5.0  # after an interrupt, how long a cell may take to stop
+
+
+class KernelGone(RuntimeError):
+    """The kernel died, or was killed because it would not stop."""
+
+
+@dataclass
+class CellRun:
+    """What executing one cell gave.
+
+    ``status`` is ``"ok"``, ``"error"`` (``ename``/``evalue`` say which), ``"timeout"`` (the
+    cell was interrupted at its limit and stopped), ``"stuck"`` (it ignored the interrupt and
+    the kernel was killed) or ``"died"`` (the kernel process ended). ``stdout`` holds at most
+    ``max_output`` characters; ``truncated`` says whether more was printed.
+    """
+
+    status: str
+    seconds: float
+    stdout: str = ""
+    truncated: bool = False
+    ename: str = ""
+    evalue: str = ""
+    user_expressions: dict | None = None
+
+
+class Kernel:
+    """A kernel started in ``sandbox``; use as a context manager so it is always killed."""
+
+    def __init__(self, sandbox: Sandbox, *, threads: int = 1, startup_timeout: float = 120.0):
+        self.sandbox = sandbox
+        self.threads = threads
+        self.startup_timeout = startup_timeout
+        self.process: subprocess.Popen | None = None
+        self.client: BlockingKernelClient | None = None
+
+    def __enter__(self) -> Kernel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.kill()
+
+    def start(self) -> None:
+        """Launch the kernel and wait until it answers.
+
+        Raises:
+            KernelGone: it exited or did not answer within ``startup_timeout`` seconds.
+        """
+        workdir = self.sandbox.workdir
+        connection_file, _ = write_connection_file(
+            str(workdir / "kernel.json"),
+            transport="ipc",
+            ip=str(workdir / "kernel"),
+            key=secrets.token_hex(16).encode(),
+        )
+        self.sandbox.prepare()
+        kernel = [sys.executable, "-m", "ipykernel_launcher", "-f", connection_file,
+                  "--HistoryManager.hist_file=:memory:"]  # fmt: skip
+        self.process = subprocess.Popen(
+            self.sandbox.command(kernel),
+            cwd=workdir,
+            env=self.sandbox.environment(self.threads),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group, killed as a whole
+        )
+        self.client = BlockingKernelClient(connection_file=connection_file)
+        self.client.load_connection_file()
+        self.client.start_channels()
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise KernelGone(
+                    f"the kernel exited at start (exit code {self.process.returncode})"
+                )
+            self.client.kernel_info()
+            try:
+                self.client.get_shell_msg(timeout=1.0)
+                break
+            except Empty:
+                continue
+        else:
+            raise KernelGone(f"the kernel did not start within {self.startup_timeout:.0f} s")
+        while True:  # drop the start-up chatter (status, kernel_info) before the first cell
+            try:
+                self.client.get_iopub_msg(timeout=0.2)
+            except Empty:
+                break
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def run(
+        self,
+        code: str,
+        timeout: float,
+        *,
+        max_output: int = 10_000,
+        user_expressions: dict[str, str] | None = None,
+    ) -> CellRun:
+        """Execute ``code`` with a limit of ``timeout`` seconds; never raises for the cell's sake.
+
+        At the limit the kernel is interrupted; a cell still running ``INTERRUPT_GRACE_S``
+        seconds later gets the kernel killed (status ``"stuck"``).
+        """
+        started = time.monotonic()
+        if self.client is None or not self.alive():
+            return CellRun("died", 0.0)
+        msg_id = self.client.execute(
+            code,
+            store_history=not user_expressions,
+            user_expressions=user_expressions or {},
+            allow_stdin=False,
+            stop_on_error=False,
+        )
+        deadline, interrupted = started + timeout, False
+        chunks: list[str] = []
+        kept, truncated = 0, False
+        error: dict = {}
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                if interrupted:
+                    self.kill()
+                    return CellRun("stuck", now - started, "".join(chunks), truncated)
+                self._interrupt()
+                interrupted, deadline = True, now + INTERRUPT_GRACE_S
+            try:
+                msg = self.client.get_iopub_msg(timeout=min(1.0, max(0.01, deadline - now)))
+            except Empty:
+                if not self.alive():
+                    return CellRun("died", time.monotonic() - started, "".join(chunks), truncated)
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "stream" and content.get("name") == "stdout":
+                text = content.get("text", "")
+                room = max_output - kept
+                if len(text) > room:
+                    text, truncated = text[:room], True
+                chunks.append(text)
+                kept += len(text)
+            elif kind == "error":
+                error = content
+            elif kind == "status" and content.get("execution_state") == "idle":
+                break
+        seconds = time.monotonic() - started
+        reply = self._reply(msg_id)
+        stdout = "".join(chunks)
+        if interrupted:
+            return CellRun("timeout", seconds, stdout, truncated)
+        if error or reply.get("status") == "error":
+            ename = error.get("ename") or reply.get("ename", "")
+            evalue = (error.get("evalue") or reply.get("evalue", ""))[:500]
+            return CellRun("error", seconds, stdout, truncated, ename, evalue)
+        return CellRun(
+            "ok", seconds, stdout, truncated, user_expressions=reply.get("user_expressions")
+        )
+
+    def kill(self) -> None:
+        """Kill the kernel's whole process group and close the connection."""
+        if self.client is not None:
+            self.client.stop_channels()
+            self.client = None
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def _interrupt(self) -> None:
+        # A message on the control channel: the kernel then sends SIGINT to its own process
+        # group, which works the same inside bubblewrap's PID namespace.
+        assert self.client is not None
+        self.client.control_channel.send(self.client.session.msg("interrupt_request", {}))
+
+    def _reply(self, msg_id: str) -> dict:
+        assert self.client is not None
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            try:
+                msg = self.client.get_shell_msg(timeout=1.0)
+            except Empty:
+                if not self.alive():
+                    break
+                continue
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg["content"]
+        return {}
