@@ -37,7 +37,6 @@ SIZES = {"train": 12_000, "test": 3_000, "order": 2_000}
 HELD_OUT_FRACTION = 0.2
 
 
-
 def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 

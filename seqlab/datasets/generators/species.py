@@ -39,7 +39,6 @@ SPECIES_TAGS = ("B-SPECIES", "I-SPECIES")
 KINDS = ("plain", "left_context", "right_context")
 
 
-
 def _phrases(text: str, separator: str = "|") -> tuple[str, ...]:
     return tuple(text.split(separator))
 
