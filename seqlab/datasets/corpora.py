@@ -17,7 +17,6 @@ from seqlab.datasets.conll import load_conll
 
 SENTIMENT_SPLITS = ("train", "test", "order")
 SPECIES_SPLITS = ("train", "val", "test")
-SPECIES_KINDS = ("plain", "left_context", "right_context")
 KIND_COMMENT = "# kind = "
 
 Reviews = tuple[np.ndarray, np.ndarray]

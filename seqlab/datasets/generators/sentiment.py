@@ -29,8 +29,8 @@ training.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 SEED = 20240508
 SIZES = {"train": 12_000, "test": 3_000, "order": 2_000}
@@ -204,7 +204,8 @@ class Review:
 
 
 class _Words:
-    """Draws words for one split; ``adjectives`` restricts the two-clause reviews."""
+    """Draws the words of reviews; in two-clause reviews, adjectives only from
+    ``two_clause_adjectives`` (polarity -> the words allowed)."""
 
     def __init__(self, rng: random.Random, two_clause_adjectives: dict[int, list[str]]):
         self.rng = rng
@@ -219,7 +220,7 @@ class _Words:
             choices = [word for word in choices if word in allowed]
         return self.rng.choice(choices)
 
-    def maybe(self, words, probability: float) -> str:
+    def maybe(self, words: Sequence[str], probability: float) -> str:
         return self.rng.choice(words) if self.rng.random() < probability else ""
 
     def clause(
@@ -313,13 +314,13 @@ def joined_review(words: _Words, domain: Domain) -> tuple[Review, Review]:
     ]
     if negated == other_negated:
         swapped = [
-            _replace(clauses[0], adjective=clauses[1].adjective),
-            _replace(clauses[1], adjective=clauses[0].adjective),
+            replace(clauses[0], adjective=clauses[1].adjective),
+            replace(clauses[1], adjective=clauses[0].adjective),
         ]
     else:
         swapped = [
-            _replace(clauses[0], negator=clauses[1].negator, verb=clauses[1].verb),
-            _replace(clauses[1], negator=clauses[0].negator, verb=clauses[0].verb),
+            replace(clauses[0], negator=clauses[1].negator, verb=clauses[1].verb),
+            replace(clauses[1], negator=clauses[0].negator, verb=clauses[0].verb),
         ]
     main = 0 if connective.main is None else connective.main
     text, twin = words.frame(
@@ -353,11 +354,6 @@ def correction_review(words: _Words, domain: Domain) -> tuple[Review, Review]:
         pattern = pattern.replace("{0}", f"{intensifier} {{0}}")
     text, twin = words.frame(pattern.format(stated, denied), pattern.format(denied, stated))
     return Review(text, _label(polarity)), Review(twin, _label(-polarity))
-
-
-def _replace(clause: Clause, **changes: str) -> Clause:
-    fields = {**clause.__dict__, **changes}
-    return Clause(**fields)
 
 
 Builder = Callable[[_Words, Domain], "Review | tuple[Review, Review]"]

@@ -36,7 +36,6 @@ KIND_SHARES = {"right_context": 0.12, "left_context": 0.12}  # of draws
 TWINS_PER_RIGHT_CONTEXT = 2
 
 SPECIES_TAGS = ("B-SPECIES", "I-SPECIES")
-KINDS = ("plain", "left_context", "right_context")
 
 
 def _phrases(text: str, separator: str = "|") -> tuple[str, ...]:
