@@ -154,10 +154,6 @@ def build_lab(solution: nbformat.NotebookNode, name: str = "notebook") -> nbform
     Raises:
         LabBuildError: bad markers or question metadata; the message names ``name`` and the cell.
     """
-    try:
-        questions(solution)
-    except LabBuildError as error:
-        raise LabBuildError(f"{name}: {error}") from None
     lab = copy.deepcopy(solution)
     lab.nbformat, lab.nbformat_minor = 4, max(5, solution.get("nbformat_minor", 0))
     cells = []
@@ -177,6 +173,10 @@ def build_lab(solution: nbformat.NotebookNode, name: str = "notebook") -> nbform
                 "code cells, so this text would reach the students."
             )
         cells.append(cell)
+    try:
+        questions(solution)
+    except LabBuildError as error:
+        raise LabBuildError(f"{name}: {error}") from None
     lab.cells = cells
     return lab
 

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import nbformat
@@ -31,10 +31,20 @@ from seqlab import labs
 from seqlab.grading import probes as probes_module
 from seqlab.grading.gradebook import Gradebook
 from seqlab.grading.probes import Call, Probe, ProbeError
-from seqlab.grading.sandbox import Limits, bwrap_problem, sandbox_uid
+from seqlab.grading.sandbox import Limits, bwrap_problem, sandbox_uids
 from seqlab.grading.scoring import QuestionScore, expected_results, parse_records, score_question
 
+# Runs as `python -c DIE_WITH_PARENT PARENT_PID PROGRAM ARGS...`, so that a worker dies with
+# the grader (PR_SET_PDEATHSIG survives exec) and never starts once the grader is gone.
+DIE_WITH_PARENT = """\
+import ctypes, os, signal, sys
+ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+if os.getppid() != int(sys.argv[1]):
+    sys.exit("the grader is gone")
+os.execv(sys.argv[2], sys.argv[2:])
+"""
 START_UP_S = 120  # worst case for a kernel to start on a loaded machine
+TRUSTED_TIMEOUT_S = 600  # the reference solution's limit, per cell and per notebook
 PROBE_MARGIN_S = 10  # a probe cell's limit: its calls' limits plus this
 MAX_NOTES_IN_ROW = 3  # the gradebook row names this many notebook problems; the file has all
 
@@ -137,7 +147,7 @@ def grade(
     runner = _Runner(settings, use_bwrap, questions, probes, calls, hidden=_hidden_paths(solution))
     grades: list[SubmissionGrade] = []
     with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
-        reference = pool.submit(runner.run, solution)
+        reference = pool.submit(runner.run, solution, trusted=True)
         pending = {pool.submit(runner.run, path): (student, path) for student, path in todo.items()}
         try:
             reference_result, reference_token, _ = reference.result()
@@ -169,21 +179,32 @@ class _Runner:
         self.slots: queue.Queue[int] = queue.Queue()
         for slot in range(max(1, settings.jobs)):
             self.slots.put(slot)
+        self.uids = sandbox_uids(max(1, settings.jobs), use_bwrap)
         self.running: dict[int, Path] = {}  # worker pid -> its kernel pid file
         self.lock = threading.Lock()
 
-    def run(self, notebook: Path) -> tuple[dict, str, float]:
-        """Run ``notebook`` and its probes in a worker; return (result, token, start time)."""
+    def run(self, notebook: Path, trusted: bool = False) -> tuple[dict, str, float]:
+        """Run ``notebook`` and its probes in a worker; return (result, token, start time).
+
+        A ``trusted`` notebook (the reference solution) gets generous time limits, so that
+        limits tightened for students never fail the reference.
+        """
         slot = self.slots.get()
         try:
             token = secrets.token_hex(16)
             started = time.time()
-            return self._work(notebook, slot, token), token, started
+            return self._work(notebook, slot, token, trusted), token, started
         finally:
             self.slots.put(slot)
 
-    def _work(self, notebook: Path, slot: int, token: str) -> dict:
+    def _work(self, notebook: Path, slot: int, token: str, trusted: bool) -> dict:
         settings = self.settings
+        if trusted:
+            settings = replace(
+                settings,
+                timeout=max(settings.timeout, TRUSTED_TIMEOUT_S),
+                cell_timeout=max(settings.cell_timeout, TRUSTED_TIMEOUT_S),
+            )
         probes = [
             {
                 "question": q.id,
@@ -200,7 +221,7 @@ class _Runner:
             job = {
                 "notebook": str(notebook.resolve()),
                 "bwrap": self.use_bwrap,
-                "uid": sandbox_uid(slot, self.use_bwrap),
+                "uid": self.uids[slot],
                 "limits": asdict(settings.limits),
                 "hidden": [str(path) for path in self.hidden],
                 "threads": max(1, (os.cpu_count() or 1) // max(1, settings.jobs)),
@@ -215,11 +236,15 @@ class _Runner:
                 worker = subprocess.Popen(
                     [
                         sys.executable,
+                        "-c",
+                        DIE_WITH_PARENT,
+                        str(os.getpid()),
+                        sys.executable,
                         "-m",
                         "seqlab.grading.worker",
                         str(job_file),
                         str(result_file),
-                    ],
+                    ],  # fmt: skip
                     stdin=subprocess.DEVNULL,
                     stdout=worker_log,
                     stderr=worker_log,
@@ -363,7 +388,7 @@ def _sandbox_choice(requested: bool | None, log: Callable[[str], None]) -> bool:
     if requested:
         raise RuntimeError(f"The bubblewrap sandbox was required but {problem}.")
     limits = "time, memory and process limits"
-    if os.geteuid() == 0 and sandbox_uid(0, use_bwrap=False) is None:
+    if os.geteuid() == 0 and sandbox_uids(1, use_bwrap=False) == [None]:
         limits = "time and memory limits but as root (so without a process limit)"
     log(
         f"No sandbox: {problem}. Submissions still run with {limits}, each in its own "

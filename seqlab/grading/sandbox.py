@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -35,6 +36,8 @@ LIMIT_AND_EXEC = """\
 import ctypes, json, os, resource, signal, sys
 limits = json.loads(sys.argv[1])
 ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the grader's worker
+if limits["parent"] is not None and os.getppid() != limits["parent"]:
+    sys.exit("the grader's worker is gone")
 for name, value in limits["rlimits"].items():
     resource.setrlimit(getattr(resource, name), (value, value))
 if limits["uid"] is not None:
@@ -44,8 +47,10 @@ if limits["uid"] is not None:
 os.execv(sys.argv[2], sys.argv[2:])
 """
 
-# Each parallel job's kernel runs as its own user when the grader runs as root.
-SANDBOX_UID_BASE = 61000
+# Where the grader runs as root, each parallel job's kernel runs as its own user, picked at
+# random from this range (ids no account uses), so that neither the jobs of one run nor two
+# runs at once share a process limit.
+SANDBOX_UIDS = range(1 << 20, 1 << 30)
 # No network (not even loopback), own PIDs, IPC and host name. Not a new user namespace: as
 # root, the kernel then drops to a real unprivileged user, whose process limit Linux enforces.
 NAMESPACES = (
@@ -86,17 +91,19 @@ def bwrap_problem() -> str | None:
     return None
 
 
-def sandbox_uid(slot: int, use_bwrap: bool) -> int | None:
-    """The user id a kernel of job ``slot`` drops to, or ``None`` to keep the grader's own.
+def sandbox_uids(count: int, use_bwrap: bool) -> list[int | None]:
+    """The user ids the kernels of ``count`` parallel jobs drop to (``None``: keep the grader's).
 
     Only root changes user. Without bwrap the kernel then needs to reach Python on disk as
     that user, which a Python installed under ``/root`` does not allow: it keeps root.
     """
-    if os.geteuid() != 0:
-        return None
-    if use_bwrap or _world_reachable(Path(sys.executable).resolve()):
-        return SANDBOX_UID_BASE + slot
-    return None
+    if os.geteuid() != 0 or not (use_bwrap or _world_reachable(Path(sys.executable).resolve())):
+        return [None] * count
+    while True:
+        base = secrets.SystemRandom().randrange(SANDBOX_UIDS.start, SANDBOX_UIDS.stop - count)
+        uids = list(range(base, base + count))
+        if not any(_tasks_of(uid) for uid in uids):
+            return uids
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,9 @@ class Sandbox:
             "RLIMIT_CPU": self.limits.cpu_seconds,
             "RLIMIT_CORE": 0,
         }
-        settings = json.dumps({"rlimits": rlimits, "uid": self.uid})
+        # Inside bwrap the parent is bwrap's own init, which --die-with-parent ties to the worker.
+        parent = None if self.use_bwrap else os.getpid()
+        settings = json.dumps({"rlimits": rlimits, "uid": self.uid, "parent": parent})
         limited = [sys.executable, "-c", LIMIT_AND_EXEC, settings, *program]
         return [*self._bwrap_arguments(), *limited] if self.use_bwrap else limited
 
@@ -177,7 +186,8 @@ class Sandbox:
                 arguments += ["--ro-bind", directory, directory]
         shown = _visible_python_paths()
         # bwrap would create the parents of a bind as root-only (0700): make them searchable.
-        parents = {parent for path in shown for parent in path.parents if parent != Path("/")}
+        binds = [*shown, self.workdir]
+        parents = {parent for path in binds for parent in path.parents if parent != Path("/")}
         for parent in sorted(parents - {Path("/tmp")}, key=lambda p: len(p.parts)):
             arguments += ["--perms", "0755", "--dir", str(parent)]
         for path in shown:

@@ -131,6 +131,8 @@ def _failure(
             return "probe timed out", f"{text}: the probe ran past its time limit"
         if probe_status == "died":
             return "kernel died", f"{text}: the kernel died during the probe"
+        if probe_status == "not run":
+            return "not run", f"{text}: not run (the notebook did not run to the end)"
         return "no result", f"{text}: no result came back (did the notebook change the kernel?)"
     if len(got) > 1:
         return "forged output", f"{text}: {len(got)} results for one test (forged output?)"
