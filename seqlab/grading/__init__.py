@@ -17,7 +17,16 @@ Modules, in the order a submission meets them:
 - :mod:`~seqlab.grading.gradebook`: the CSV and the feedback files, written atomically.
 """
 
-from seqlab.grading.grader import Settings, SubmissionGrade, grade, student_id
-from seqlab.grading.sandbox import Limits
+import importlib
 
 __all__ = ["Limits", "Settings", "SubmissionGrade", "grade", "student_id"]
+_HOMES = {"Limits": "sandbox", "Settings": "grader", "SubmissionGrade": "grader"}
+
+
+def __getattr__(name: str):
+    # Imported on first use, so that a worker process (which imports this package) does not
+    # pay for what only the grader needs (nbformat's JSON-schema validation takes seconds).
+    if name in __all__:
+        module = importlib.import_module(f"{__name__}.{_HOMES.get(name, 'grader')}")
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
