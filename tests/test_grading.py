@@ -20,6 +20,8 @@ from nbformat.v4 import new_code_cell
 from seqlab import labs
 from seqlab.grading import Settings, grade, student_id
 from seqlab.grading.gradebook import Gradebook, GradebookMismatch
+from seqlab.grading.probes import ProbeError
+from seqlab.grading.scoring import ReferenceFailed
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION = ROOT / "solutions" / "02_one_hot_encoding.ipynb"
@@ -208,6 +210,34 @@ def running(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_questions_and_probes_must_match(tmp_path):
+    solution = nbformat.read(SOLUTION, as_version=4)
+    extra = new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION")
+    extra.metadata["seqlab"] = {"question": "q6", "points": 1}
+    solution.cells.append(extra)
+    path = save(tmp_path, "02_one_hot_encoding", solution)
+    with pytest.raises(ProbeError, match=r"marks questions \[.*'q6'\] but its probes cover"):
+        grade(path, [LAB], tmp_path / "grades.csv")
+    unknown = save(tmp_path, "99_unknown", nbformat.read(SOLUTION, as_version=4))
+    with pytest.raises(ProbeError, match="No grader probes for lab 99.*Labs with probes: 02"):
+        grade(unknown, [LAB], tmp_path / "grades.csv")
+
+
+def test_a_broken_reference_solution_stops_the_run_and_names_the_call(tmp_path):
+    bug = (
+        "def one_hot(indices, depth):\n"
+        "    ### BEGIN SOLUTION\n    return undefined\n    ### END SOLUTION"
+    )
+    broken = answer(fast(SOLUTION), "q3", bug)
+    path = save(tmp_path, "02_one_hot_encoding", broken)
+    submission = save(tmp_path, "student", fast(LAB))
+    with pytest.raises(
+        ReferenceFailed, match=r"reference solution \(check.q3\(one_hot\)\).*NameError"
+    ):
+        grade(path, [submission], tmp_path / "grades.csv", Settings(cell_timeout=30))
+    assert not (tmp_path / "grades.csv").exists()
 
 
 def grade_command(out: Path, folder: Path) -> list[str]:

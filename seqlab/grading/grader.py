@@ -156,7 +156,7 @@ def grade(
                 student, path = pending[future]
                 result, token, started = future.result()
                 grade_ = runner.score(student, path, result, token, expected, started)
-                book.add(_row(grade_, questions), _feedback_text(grade_, solution.stem, use_bwrap))
+                book.add(_row(grade_), _feedback_text(grade_, solution.stem, use_bwrap))
                 grades.append(grade_)
                 log(f"{student}: {grade_.total:g}/{grade_.out_of:g} ({grade_.seconds:.1f} s)")
         except BaseException:
@@ -170,11 +170,17 @@ def grade(
 class _Runner:
     """Runs notebooks in worker processes; holds what every job of a run shares."""
 
-    def __init__(self, settings, use_bwrap, questions, probes, calls, hidden):
+    def __init__(
+        self,
+        settings: Settings,
+        use_bwrap: bool,
+        questions: list[labs.Question],
+        probes: dict[str, Probe],
+        calls: dict[str, list[Call]],
+        hidden: tuple[Path, ...],
+    ):
         self.settings, self.use_bwrap = settings, use_bwrap
-        self.questions = questions
-        self.probes: dict[str, Probe] = probes
-        self.calls: dict[str, list[Call]] = calls
+        self.questions, self.probes, self.calls = questions, probes, calls
         self.hidden = hidden
         self.slots: queue.Queue[int] = queue.Queue()
         for slot in range(max(1, settings.jobs)):
@@ -335,7 +341,7 @@ def _notes(result: dict, settings: Settings) -> list[str]:
     return notes
 
 
-def _row(grade_: SubmissionGrade, questions: list[labs.Question]) -> dict[str, object]:
+def _row(grade_: SubmissionGrade) -> dict[str, object]:
     row: dict[str, object] = {"student": grade_.student}
     row |= {score.question: score.points for score in grade_.scores}
     return row | {"total": grade_.total, "feedback": grade_.feedback()}
