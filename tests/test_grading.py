@@ -240,9 +240,9 @@ def test_a_broken_reference_solution_stops_the_run_and_names_the_call(tmp_path):
     assert not (tmp_path / "grades.csv").exists()
 
 
-def grade_command(out: Path, folder: Path) -> list[str]:
+def grade_command(solution: Path, out: Path, folder: Path) -> list[str]:
     return [
-        sys.executable, "-m", "seqlab", "grade", str(SOLUTION), str(folder),
+        sys.executable, "-m", "seqlab", "grade", str(solution), str(folder),
         "--out", str(out), "--jobs", "1", "--timeout", "60", "--cell-timeout", "30",
     ]  # fmt: skip
 
@@ -255,8 +255,9 @@ def test_interrupted_run_keeps_finished_rows_and_resumes(tmp_path):
     for name in ("ann", "ben", "cat"):
         save(folder, name, slow)
     out = tmp_path / "grades.csv"
+    reference = save(tmp_path, "02_one_hot_encoding", fast(SOLUTION))  # no Keras: starts fast
     grader = subprocess.Popen(
-        grade_command(out, folder),
+        grade_command(reference, out, folder),
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -278,7 +279,9 @@ def test_interrupted_run_keeps_finished_rows_and_resumes(tmp_path):
         time.sleep(0.2)
     assert not any(map(running, started_by_grader))
 
-    again = subprocess.run(grade_command(out, folder), cwd=tmp_path, capture_output=True, text=True)
+    again = subprocess.run(
+        grade_command(reference, out, folder), cwd=tmp_path, capture_output=True, text=True
+    )
     assert again.returncode == 0, again.stderr
     assert f"Skipping {len(first)} submission(s) already in" in again.stderr
     final = read_rows(out)

@@ -1,11 +1,12 @@
 """Hostile and broken submissions: each gets an honest gradebook row and the batch completes.
 
-All submissions are graded in one run, two at a time, with tight limits (5 s a cell, 20 s a
-notebook), so that the whole set costs about a minute. They start from lab 02's solution with
-a NumPy-only set-up cell (a full score of 10 unless the attack costs points) or from the
-untouched lab (a score of 0 that an attack would have to raise). Assertions about what only
-bubblewrap prevents (reading, writing, the network) skip with the reason where it is missing;
-the tests first try to install it, as CI runs as root on Debian.
+All submissions are graded in one run, two at a time, with tight limits (8 s a cell, 25 s a
+notebook), so that the whole set costs about a minute on an idle machine. They start from lab
+02's solution with a NumPy-only set-up cell, also the reference here (a full score of 10 unless
+the attack costs points), or from the untouched lab (a score of 0 that an attack would have to
+raise). Assertions about what only bubblewrap prevents (reading, writing, the network) skip
+with the reason where it is missing; the tests first try to install it, as CI runs as root on
+Debian.
 """
 
 import os
@@ -36,7 +37,8 @@ from seqlab.checks import lab02 as check
 
 sentences = ["statisticians are beautiful human beings", "the forest and the river"]
 """
-SETTINGS = Settings(jobs=2, timeout=20, cell_timeout=5)
+# Tight, yet loose enough that an ordinary cell never hits them on a loaded CI machine.
+SETTINGS = Settings(jobs=2, timeout=25, cell_timeout=8)
 MARKER = uuid.uuid4().hex  # names the files a submission tries to write outside its folder
 
 
@@ -139,7 +141,7 @@ def graded(tmp_path_factory, bwrap_problem):
         "never_returns": answer(
             fast(SOLUTION), "q5", "def count_parameters(v, d, u):\n    while True:\n        pass"
         ),
-        "slow_notebook": solution_with(*["import time\ntime.sleep(4)"] * 6),
+        "slow_notebook": solution_with(*["import time\ntime.sleep(6)"] * 5),
         "sys_exit": solution_with("import sys\nsys.exit()", after="q2"),
         "os_exit": solution_with("import os\nos._exit(0)", after="q2"),
         "kernel_crash": solution_with("import ctypes\nctypes.string_at(0)", after="q2"),
@@ -191,7 +193,10 @@ def graded(tmp_path_factory, bwrap_problem):
     paths.append(folder / "invalid_json.ipynb")
     paths[-1].write_text('{"cells": [{"cell_type": "code", "source": "print(1)"', encoding="utf-8")
 
-    grades = grade(SOLUTION, paths, folder / "grades.csv", SETTINGS)
+    reference = folder / "reference" / SOLUTION.name  # the solution without Keras: starts fast
+    reference.parent.mkdir()
+    nbformat.write(fast(SOLUTION), reference)
+    grades = grade(reference, paths, folder / "grades.csv", SETTINGS)
     try:
         connection = listener.accept()
     except BlockingIOError:
@@ -234,7 +239,7 @@ def test_every_submission_gets_a_row(graded):
 def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
     result = graded["grades"]["infinite_loop"]
     assert result.total == 10
-    assert "(while True:) ran past its limit of 5 s and was interrupted" in notes(result)
+    assert "(while True:) ran past its limit of 8 s and was interrupted" in notes(result)
 
 
 def test_loop_that_ignores_interrupts_gets_its_kernel_killed(graded):
@@ -253,7 +258,7 @@ def test_function_that_never_returns_loses_only_its_question(graded):
 
 def test_notebook_time_limit_stops_the_cells(graded):
     result = graded["grades"]["slow_notebook"]
-    assert "the notebook ran past its limit of 20 s" in notes(result)
+    assert "the notebook ran past its limit of 25 s" in notes(result)
     assert result.total == 10  # the answers were defined before the slow cells
 
 
