@@ -140,6 +140,9 @@ def grade(
             f"Skipping {len(done)} submission(s) already in {out} (delete a row to grade it again)."
         )
     todo = {student: path for student, path in by_student.items() if student not in book}
+    if not todo:
+        log("Nothing to grade.")
+        return []
 
     use_bwrap = _sandbox_choice(settings.sandbox, log)
     seed = settings.seed if settings.seed is not None else secrets.randbits(64)
