@@ -51,11 +51,15 @@ MAX_NOTES_IN_ROW = 3  # the gradebook row names this many notebook problems; the
 
 @dataclass(frozen=True)
 class Settings:
-    """Limits of a grading run. ``sandbox``: ``None`` uses bwrap where it works."""
+    """Limits of a grading run, in seconds. ``sandbox``: ``None`` uses bwrap where it works.
+
+    The probe cell of a question gets its calls' limits (:attr:`Probe.seconds` each) plus
+    ``PROBE_MARGIN_S``, on top of the notebook's ``timeout``.
+    """
 
     jobs: int = 1
     timeout: float = 300.0  # the whole notebook, its cells together
-    cell_timeout: float = 60.0  # one cell of the notebook, and each probe cell
+    cell_timeout: float = 60.0  # one cell of the notebook
     limits: Limits = field(default_factory=Limits)
     sandbox: bool | None = None
     seed: int | None = None
