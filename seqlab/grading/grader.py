@@ -73,8 +73,12 @@ class SubmissionGrade:
     path: Path
     scores: list[QuestionScore]
     notes: list[str]
-    started: float  # time.time() when its worker started
-    seconds: float
+    started: float  # time.time() when its worker started, and when it was back
+    finished: float
+
+    @property
+    def seconds(self) -> float:
+        return self.finished - self.started
 
     @property
     def total(self) -> float:
@@ -161,8 +165,8 @@ def grade(
             expected = expected_results(calls, reference_result, reference_token)
             for future in _as_completed(pending):
                 student, path = pending[future]
-                result, token, started = future.result()
-                grade_ = runner.score(student, path, result, token, expected, started)
+                result, token, span = future.result()
+                grade_ = runner.score(student, path, result, token, expected, span)
                 book.add(_row(grade_), _feedback_text(grade_, solution.stem, use_bwrap))
                 grades.append(grade_)
                 log(f"{student}: {grade_.total:g}/{grade_.out_of:g} ({grade_.seconds:.1f} s)")
@@ -196,8 +200,8 @@ class _Runner:
         self.running: dict[int, Path] = {}  # worker pid -> its kernel pid file
         self.lock = threading.Lock()
 
-    def run(self, notebook: Path, trusted: bool = False) -> tuple[dict, str, float]:
-        """Run ``notebook`` and its probes in a worker; return (result, token, start time).
+    def run(self, notebook: Path, trusted: bool = False) -> tuple[dict, str, tuple[float, float]]:
+        """Run ``notebook`` and its probes in a worker: (result, token, (start, end) time).
 
         A ``trusted`` notebook (the reference solution) gets generous time limits, so that
         limits tightened for students never fail the reference.
@@ -206,7 +210,8 @@ class _Runner:
         try:
             token = secrets.token_hex(16)
             started = time.time()
-            return self._work(notebook, slot, token, trusted), token, started
+            result = self._work(notebook, slot, token, trusted)
+            return result, token, (started, time.time())
         finally:
             self.slots.put(slot)
 
@@ -295,7 +300,7 @@ class _Runner:
             for worker_pid in list(self.running):
                 self._kill(worker_pid)
 
-    def score(self, student, path, result, token, expected, started) -> SubmissionGrade:
+    def score(self, student, path, result, token, expected, span) -> SubmissionGrade:
         records = parse_records(result.get("probes", {}), token)
         scores = [
             score_question(
@@ -313,8 +318,8 @@ class _Runner:
             path=path,
             scores=scores,
             notes=_notes(result, self.settings),
-            started=started,
-            seconds=result.get("seconds", time.time() - started),
+            started=span[0],
+            finished=span[1],
         )
 
 
