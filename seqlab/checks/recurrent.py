@@ -1,0 +1,134 @@
+"""What the checks of the gated-RNN labs (05 LSTM, 06 GRU) share.
+
+- :data:`MODEL_SUMMARY`: the facts about a Keras model that a "build this model" question
+  is graded on. It is a Python expression over ``result`` (the returned model), so the
+  grader's probes evaluate the very same expression in the student's kernel (``Probe.observe``);
+  :func:`summarised` applies it for the public checks.
+- :func:`model_summary_of`: the expected summary of ``Input -> recurrent layer -> softmax``.
+- :func:`matches`, :data:`MATMUL_HINT` and :func:`sequence_hint`: mistakes that the cell and
+  whole-sequence questions of both labs have in common.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+
+from seqlab.checks.compare import describe_mismatch
+from seqlab.checks.core import Case
+
+# Layers without the InputLayer that a functional model lists first, so Sequential and
+# functional models built from the same layers summarise alike.
+MODEL_SUMMARY = (
+    "(lambda layers: {"
+    "'layers': [type(layer).__name__ for layer in layers], "
+    "'units': [getattr(layer, 'units', None) for layer in layers], "
+    "'input shape': tuple(result.inputs[0].shape), "
+    "'output shape': tuple(result.outputs[0].shape), "
+    "'output activation': getattr(getattr(layers[-1], 'activation', None), '__name__', None), "
+    "'parameters': result.count_params()"
+    "})([layer for layer in result.layers if type(layer).__name__ != 'InputLayer'])"
+)
+
+# Trainable parameters of a recurrent layer with u units on m features.
+RECURRENT_PARAMETERS = {
+    "SimpleRNN": lambda u, m: u * (u + m + 1),
+    "LSTM": lambda u, m: 4 * u * (u + m + 1),
+    "GRU": lambda u, m: 3 * u * (u + m + 2),  # reset_after=True, Keras's default
+}
+
+MATMUL_HINT = (
+    "the weights are in Keras's layout, kernel (m, {k}u) and recurrent_kernel (u, {k}u), and the "
+    "states are rows: compute x_t @ kernel and h_prev @ recurrent_kernel (not kernel @ x_t)."
+)
+
+
+def summarise(model) -> dict:
+    """The :data:`MODEL_SUMMARY` of ``model``: its layers, their units, shapes, parameters."""
+    return eval(MODEL_SUMMARY, {"result": model})
+
+
+def summarised(build: Callable) -> Callable:
+    """``build``, returning the summary of the model it builds instead of the model."""
+
+    @functools.wraps(build)
+    def build_and_summarise(*args, **kwargs):
+        model = build(*args, **kwargs)
+        if model is None:
+            return None
+        try:
+            return summarise(model)
+        except (AttributeError, ValueError, IndexError) as error:
+            raise TypeError(
+                f"could not read the model's layers and shapes ({error}); return a Keras "
+                "model that starts with keras.Input(shape=(timesteps, features))."
+            ) from None
+
+    return build_and_summarise
+
+
+def model_summary_of(layer: str, timesteps: int, features: int, units: int, classes: int) -> dict:
+    """The summary of ``Input((timesteps, features))``, ``layer(units)``, softmax ``Dense``."""
+    return {
+        "layers": [layer, "Dense"],
+        "units": [units, classes],
+        "input shape": (None, timesteps, features),
+        "output shape": (None, classes),
+        "output activation": "softmax",
+        "parameters": RECURRENT_PARAMETERS[layer](units, features) + (units + 1) * classes,
+    }
+
+
+def matches(returned, expected) -> bool:
+    """Whether ``returned`` equals ``expected`` as the checks compare (arrays to 1e-5)."""
+    try:
+        return describe_mismatch(returned, expected) is None
+    except Exception:  # a value of an unexpected kind simply does not match
+        return False
+
+
+def _model_hint(case: Case, summary) -> str | None:
+    expected = case.expected
+    if not isinstance(summary, dict):
+        return None
+    if summary.get("output shape") == (None, expected["input shape"][1], expected["units"][-1]):
+        return (
+            "the recurrent layer should hand only its last state to the classifier: leave "
+            "return_sequences at False."
+        )
+    if summary.get("output activation") != "softmax":
+        return "the Dense layer needs activation='softmax': one probability per class."
+    if summary.get("layers") != expected["layers"]:
+        return f"the model should be exactly these layers after the Input: {expected['layers']}."
+    return None
+
+
+MODEL_HINTS = [_model_hint]
+
+
+def sequence_hint(*, cell_state: bool) -> Callable:
+    """A hint for ``*_forward(inputs, ...)`` that returns ``(outputs, h_T[, c_T])``."""
+
+    def hint(case: Case, returned) -> str | None:
+        outputs = case.expected[0]
+        n, steps, units = outputs.shape
+        if not isinstance(returned, tuple | list) or len(returned) != len(case.expected):
+            names = "(outputs, h_T, c_T)" if cell_state else "(outputs, h_T)"
+            return f"return the tuple {names}."
+        shape = np.shape(returned[0])
+        if shape == (n, units):
+            return "outputs holds the hidden state of every step: shape (n, T, u), not (n, u)."
+        if shape == (steps, n, units) and steps != n:
+            return "stack the steps along axis 1, so outputs is (n, T, u): batch first, as Keras."
+        if matches(returned[0], outputs) and not matches(returned[1], outputs[:, -1]):
+            return "h_T is the hidden state after the last step, the same as outputs[:, -1]."
+        if not matches(np.asarray(returned[0])[:, 0], outputs[:, 0]):
+            return (
+                "outputs[:, 0] should be one step of your cell on inputs[:, 0] from zero "
+                "states: start from zeros of shape (n, u)."
+            )
+        return "the first step is right: carry the state(s) of each step into the next one."
+
+    return hint

@@ -1,0 +1,103 @@
+"""Grader probes for lab 05, the LSTM (hidden from students; inputs drawn at grading time).
+
+Shapes are drawn small (n, m, u up to 4) with u = 1 and m = 1 among them; weights are drawn
+large enough that some gates saturate, and one cell call has only ``c_prev`` non-zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab.checks.recurrent import MODEL_SUMMARY
+from seqlab.grading.probes import Call, Probe
+
+GATES = ("input", "forget", "candidate", "output")
+
+
+def _normal(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
+    return rng.normal(scale=scale, size=shape)
+
+
+def _cell_calls(rng: np.random.Generator) -> list[Call]:
+    calls = []
+    for n, m, u, scale in [(1, 1, 1, 1.0), (3, 2, 4, 1.0), (2, 4, 3, 2.5), (4, 3, 2, 0.5)]:
+        calls.append(
+            Call(
+                (
+                    _normal(rng, n, m),
+                    _normal(rng, n, u),
+                    _normal(rng, n, u, scale=2.0),
+                    _normal(rng, m, 4 * u, scale=scale),
+                    _normal(rng, u, 4 * u, scale=scale),
+                    _normal(rng, 4 * u, scale=scale),
+                )
+            )
+        )
+    n, m, u = 2, 3, 2  # only the cell state: the forget path and tanh(c) on their own
+    calls.append(
+        Call(
+            (
+                np.zeros((n, m)),
+                np.zeros((n, u)),
+                _normal(rng, n, u, scale=2.0),
+                _normal(rng, m, 4 * u),
+                _normal(rng, u, 4 * u),
+                np.zeros(4 * u),
+            )
+        )
+    )
+    return calls
+
+
+def _sequence_calls(rng: np.random.Generator) -> list[Call]:
+    calls = []
+    for n, steps, m, u in [(2, int(rng.integers(3, 9)), 3, 2), (1, 1, 2, 3), (3, 5, 1, 1)]:
+        calls.append(
+            Call(
+                (
+                    _normal(rng, n, steps, m),
+                    _normal(rng, m, 4 * u),
+                    _normal(rng, u, 4 * u),
+                    _normal(rng, 4 * u),
+                )
+            )
+        )
+    return calls
+
+
+def _count_calls(rng: np.random.Generator) -> list[Call]:
+    sizes = [(1, int(rng.integers(1, 20))), (int(rng.integers(2, 300)), int(rng.integers(1, 600)))]
+    sizes += [(int(rng.integers(1, 64)), 1), (int(rng.integers(2, 128)), int(rng.integers(1, 64)))]
+    return [Call(size) for size in sizes]
+
+
+def _stack_calls(rng: np.random.Generator) -> list[Call]:
+    calls = []
+    for m, u in [(int(rng.integers(1, 5)), int(rng.integers(2, 5))), (1, 1), (3, 2)]:
+        gates = {gate: (_normal(rng, m, u), _normal(rng, u, u), _normal(rng, u)) for gate in GATES}
+        calls.append(Call((gates,)))
+    return calls
+
+
+def _classifier_calls(rng: np.random.Generator) -> list[Call]:
+    return [
+        Call(
+            (
+                int(rng.integers(5, 60)),
+                int(rng.integers(1, 10)),
+                int(rng.integers(2, 33)),
+                int(rng.integers(2, 10)),
+            )
+        )
+        for _ in range(2)
+    ]
+
+
+PROBES = {
+    "q1": Probe("lstm_cell_forward", _cell_calls, seconds=5.0),
+    "q2": Probe("lstm_forward", _sequence_calls, seconds=5.0),
+    "q3": Probe("lstm_parameter_count", _count_calls, seconds=2.0),
+    "q4": Probe("stack_lstm_weights", _stack_calls, seconds=2.0),
+    # building a Keras model takes a moment; the summary is what is compared
+    "q5": Probe("build_lstm_classifier", _classifier_calls, observe=MODEL_SUMMARY, seconds=30.0),
+}
