@@ -1,4 +1,4 @@
-"""What the checks of the gated-RNN labs (05 LSTM, 06 GRU) share.
+"""What the checks of the recurrent labs (03 simple RNN, 04 BPTT, 05 LSTM, 06 GRU) share.
 
 - :data:`MODEL_SUMMARY`: the facts about a Keras model that a "build this model" question
   is graded on. It is a Python expression over ``result`` (the returned model), so the

@@ -1,0 +1,205 @@
+"""Public checks for lab 03, the simple RNN: ``from seqlab.checks import lab03 as check``.
+
+=====  ============================================================  ========================
+check  your function                                                 returns
+=====  ============================================================  ========================
+q1     ``rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel,     h_next, (n, u)
+       bias)``
+q2     ``rnn_forward(inputs, kernel, recurrent_kernel, bias)``       ``(outputs, h_T)``:
+                                                                     (n, T, u), (n, u)
+q3     ``rnn_parameter_count(units, features)``                      int
+q4     ``build_tagger(features, units, classes)``                    a Keras model
+=====  ============================================================  ========================
+
+Weights are in the layout of ``keras.layers.SimpleRNN(...).get_weights()``: ``kernel`` (m, u),
+``recurrent_kernel`` (u, u), ``bias`` (u,). The first cases of q1 set all inputs but one to
+zero, so a failure names the term that is off.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlab import numpy_rnn
+from seqlab.checks import recurrent
+from seqlab.checks.core import Case, run_check
+
+CELL_ARGUMENTS = ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias")
+
+# The worked example of notebook 03: W_hh = 2, W_xh = -1.5, no bias, inputs 1, 1, -2.
+EXAMPLE_WEIGHTS = (np.array([[-1.5]]), np.array([[2.0]]), np.array([0.0]))
+EXAMPLE_INPUTS = np.array([[[1.0], [1.0], [-2.0]]])
+
+
+def _cell_case(seed, n=2, m=3, u=4, *, zero=()):
+    """A q1 case with normal inputs and weights; the arguments named in ``zero`` are zeros."""
+    rng = np.random.default_rng(seed)
+    shapes = {"x_t": (n, m), "h_prev": (n, u), "kernel": (m, u),
+              "recurrent_kernel": (u, u), "bias": (u,)}
+    args = tuple(
+        np.zeros(shapes[name]) if name in zero else rng.normal(size=shapes[name])
+        for name in CELL_ARGUMENTS
+    )
+    return Case(args, numpy_rnn.rnn_cell_forward(*args))
+
+
+# One term at a time, then everything: the first case that fails tells which term is off.
+# m != u, so that a transposed kernel cannot go unnoticed; the square case (m == u) catches a
+# transposed kernel that happens to fit.
+CELL_CASES = [
+    _cell_case(1, zero=("h_prev", "bias")),  # only the input term x_t @ kernel
+    _cell_case(2, zero=("x_t", "bias")),  # only the recurrent term h_prev @ recurrent_kernel
+    _cell_case(3, zero=("x_t", "h_prev")),  # only the bias
+    _cell_case(4),
+    _cell_case(5, n=3, m=3, u=3),
+    Case((np.array([[1.0]]), np.array([[0.0]]), *EXAMPLE_WEIGHTS), np.array([[np.tanh(-1.5)]])),
+]
+
+
+def q1(rnn_cell_forward) -> None:
+    """``rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias)``: one tanh step."""
+    run_check(
+        "q1",
+        rnn_cell_forward,
+        CELL_CASES,
+        hints=[_no_tanh, _other_activation, _transposed, _term_off],
+        error_hints={ValueError: recurrent.MATMUL_HINT.format(k="")},
+    )
+
+
+def _sequence_case(seed, n, steps, m, u):
+    rng = np.random.default_rng(seed)
+    args = (rng.normal(size=(n, steps, m)), rng.normal(size=(m, u)),
+            rng.normal(size=(u, u)), rng.normal(size=(u,)))
+    return Case(args, tuple(numpy_rnn.rnn_forward(*args, return_sequences=True)))
+
+
+def q2(rnn_forward) -> None:
+    """``rnn_forward(inputs, kernel, recurrent_kernel, bias)``: zero initial state."""
+    example = (EXAMPLE_INPUTS, *EXAMPLE_WEIGHTS)
+    cases = [
+        Case(example, tuple(numpy_rnn.rnn_forward(*example, return_sequences=True))),
+        _sequence_case(6, 2, 5, 3, 4),
+        _sequence_case(7, 3, 1, 2, 2),
+        _sequence_case(8, 1, 8, 1, 3),
+    ]
+    run_check("q2", rnn_forward, cases, hints=[recurrent.sequence_hint(cell_state=False)])
+
+
+def q3(rnn_parameter_count) -> None:
+    """``rnn_parameter_count(units, features)``: u(u + m + 1)."""
+    cases = [Case((4, 3), 32), Case((16, 1), 288), Case((32, 10), 1376), Case((1, 1), 3)]
+    run_check("q3", rnn_parameter_count, cases, hints=[_count_hint])
+
+
+def tagger_summary(features: int, units: int, classes: int) -> dict:
+    """The summary of ``Input((None, features))``, ``SimpleRNN(units, return_sequences=True)``,
+    softmax ``Dense(classes)``: one class distribution per step."""
+    return {
+        "layers": ["SimpleRNN", "Dense"],
+        "units": [units, classes],
+        "input shape": (None, None, features),
+        "output shape": (None, None, classes),
+        "output activation": "softmax",
+        "parameters": recurrent.RECURRENT_PARAMETERS["SimpleRNN"](units, features)
+        + (units + 1) * classes,
+    }
+
+
+def q4(build_tagger) -> None:
+    """``build_tagger(features, units, classes)``: SimpleRNN over every step, softmax per step."""
+    cases = [
+        Case((3, 8, 5), tagger_summary(3, 8, 5)),
+        Case((1, 16, 2), tagger_summary(1, 16, 2)),
+    ]
+    run_check("q4", recurrent.summarised(build_tagger), cases, hints=[_tagger_hint])
+
+
+# --- Hints: each recognises one common mistake from the case and the returned value. ---
+
+
+def _pre_activation(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return x_t @ kernel + h_prev @ recurrent_kernel + bias
+
+
+def _no_tanh(case: Case, returned) -> str | None:
+    if recurrent.matches(returned, _pre_activation(*case.args)):
+        return "you returned the pre-activation: apply np.tanh to the sum."
+    return None
+
+
+def _other_activation(case: Case, returned) -> str | None:
+    pre_activation = _pre_activation(*case.args)
+    for name, value in (("sigmoid", numpy_rnn.sigmoid(pre_activation)),
+                        ("ReLU", np.maximum(pre_activation, 0))):
+        if recurrent.matches(returned, value):
+            return f"that is {name}: keras.layers.SimpleRNN's activation is tanh."
+    return None
+
+
+def _transposed(case: Case, returned) -> str | None:
+    x_t, h_prev, kernel, recurrent_kernel, bias = case.args
+    if recurrent.matches(returned, np.tanh(x_t @ kernel + h_prev @ recurrent_kernel.T + bias)):
+        return (
+            "recurrent_kernel is used transposed: the states are rows, so the recurrent term "
+            "is h_prev @ recurrent_kernel."
+        )
+    if kernel.shape[0] == kernel.shape[1] and recurrent.matches(
+        returned, np.tanh(x_t @ kernel.T + h_prev @ recurrent_kernel + bias)
+    ):
+        return "kernel is used transposed: the input term is x_t @ kernel, kernel being (m, u)."
+    return None
+
+
+TERM_HINTS = {
+    "x_t": "only x_t is non-zero here (h_prev and bias are zeros): check the input term "
+    "x_t @ kernel.",
+    "h_prev": "only h_prev is non-zero here (x_t and bias are zeros): check the recurrent term "
+    "h_prev @ recurrent_kernel.",
+    "bias": "only the bias is non-zero here (x_t and h_prev are zeros): h_next should be "
+    "tanh(bias) in every row; check that the bias is added once, inside the tanh.",
+}
+
+
+def _term_off(case: Case, returned) -> str | None:
+    non_zero = [
+        name for name, arg in zip(CELL_ARGUMENTS, case.args, strict=True)
+        if name in TERM_HINTS and np.any(arg)
+    ]
+    if len(non_zero) == 1:
+        return TERM_HINTS[non_zero[0]]
+    return (
+        "each term passed on its own (earlier cases), so look at how they combine: "
+        "tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)."
+    )
+
+
+def _count_hint(case: Case, count) -> str | None:
+    units, features = case.args
+    guesses = {
+        units * (units + features): "each unit also has one bias.",
+        units * (features + 1): "each unit also has u recurrent weights: recurrent_kernel is "
+        "(u, u).",
+        features * (features + units + 1): "the arguments are (units, features), in that order.",
+        units + features + 1: "that is the count of one unit: a layer has u of them.",
+    }
+    return guesses.get(count)
+
+
+def _tagger_hint(case: Case, summary) -> str | None:
+    expected = case.expected
+    if not isinstance(summary, dict):
+        return None
+    if summary.get("output shape") == (None, expected["units"][-1]):
+        return (
+            "the model gives one output per sequence: a tagger needs one per step, so the "
+            "SimpleRNN needs return_sequences=True."
+        )
+    shape = summary.get("input shape")
+    if isinstance(shape, tuple) and len(shape) == 3 and shape[1] is not None:
+        return "accept sequences of any length: keras.Input(shape=(None, features))."
+    if summary.get("output activation") != "softmax":
+        return "the Dense layer needs activation='softmax': a class distribution per step."
+    if summary.get("layers") != expected["layers"]:
+        return f"the model should be exactly these layers after the Input: {expected['layers']}."
+    return None

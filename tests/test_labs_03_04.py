@@ -1,0 +1,354 @@
+"""Labs 03 (simple RNN) and 04 (BPTT): checks, probes and grading end to end.
+
+The solutions' answers are run in this process (their question cells, exec'd) and must pass
+every public check and agree with ``seqlab.numpy_rnn`` on the probes' inputs; common mistakes
+must fail with a hint that names them; grading the untouched lab gives 0, the solution full
+marks, and a submission with one mistake loses exactly that question's points.
+"""
+
+import csv
+from pathlib import Path
+
+import keras
+import nbformat
+import numpy as np
+import pytest
+
+from seqlab import labs, numpy_rnn
+from seqlab.checks import CheckFailed, lab03, lab04
+from seqlab.checks.compare import describe_mismatch
+from seqlab.checks.recurrent import summarise
+from seqlab.grading import Settings, grade
+from seqlab.grading import probes as grader_probes
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = {"03": "03_simple_rnn", "04": "04_backpropagation_through_time"}
+CHECKS = {"03": lab03, "04": lab04}
+
+
+def answers(number: str) -> dict:
+    """The functions the solution notebook of lab ``number`` defines in its question cells."""
+    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
+    namespace = {"np": np, "keras": keras}
+    for question in labs.questions(notebook):
+        exec(notebook.cells[question.cell_index].source, namespace)
+    return namespace
+
+
+@pytest.fixture(scope="module")
+def lab03_answers():
+    return answers("03")
+
+
+@pytest.fixture(scope="module")
+def lab04_answers():
+    return answers("04")
+
+
+def failure(check_function, answer) -> CheckFailed:
+    with pytest.raises(CheckFailed) as error:
+        check_function(answer)
+    return error.value
+
+
+QUESTIONS = [
+    ("03", "q1", "rnn_cell_forward"),
+    ("03", "q2", "rnn_forward"),
+    ("03", "q3", "rnn_parameter_count"),
+    ("03", "q4", "build_tagger"),
+    ("04", "q1", "rnn_step_backward"),
+    ("04", "q2", "rnn_backward"),
+    ("04", "q3", "clip_gradients"),
+    ("04", "q4", "jacobian_norms"),
+]
+
+
+@pytest.mark.parametrize(("number", "question", "function"), QUESTIONS)
+def test_the_solution_passes_every_check(number, question, function, capsys):
+    getattr(CHECKS[number], question)(answers(number)[function])
+    assert f"{question}: all" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("number", LABS)
+def test_probes_name_the_solution_questions_and_their_functions(number):
+    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
+    probes = grader_probes.load(number)
+    assert [q.id for q in labs.questions(notebook)] == list(probes)
+    namespace = answers(number)
+    assert all(callable(namespace.get(probe.function)) for probe in probes.values())
+
+
+@pytest.mark.parametrize("number", LABS)
+def test_probe_inputs_are_drawn_afresh_for_every_seed(number):
+    probes = grader_probes.load(number)
+    first, again, other = (grader_probes.draw_calls(probes, seed) for seed in (1, 1, 2))
+    assert describe_mismatch([c.args for c in again["q1"]], [c.args for c in first["q1"]]) is None
+    assert describe_mismatch([c.args for c in other["q1"]], [c.args for c in first["q1"]])
+
+
+def _reference_03(question, call):
+    """What lab 03's question computes, by seqlab's reference code, for a probe call."""
+    args = call.args
+    if question == "q1":
+        return numpy_rnn.rnn_cell_forward(*args)
+    if question == "q2":
+        return tuple(numpy_rnn.rnn_forward(*args, return_sequences=True))
+    if question == "q3":
+        units, features = args
+        return units * (units + features + 1)
+    return lab03.tagger_summary(*args)
+
+
+def _reference_04(question, call):
+    """What lab 04's question computes, by seqlab's reference code, for a probe call."""
+    args = call.args
+    if question == "q1":
+        grad_h, h_next, x_t, h_prev, kernel, recurrent_kernel = args
+        cache = numpy_rnn.RNNCache(x_t[:, np.newaxis], h_prev, h_next[:, np.newaxis], kernel,
+                                   recurrent_kernel, np.zeros(len(kernel.T)))
+        g = numpy_rnn.rnn_backward(grad_h, cache)
+        return {"x_t": g.inputs[:, 0], "h_prev": g.initial_state, "kernel": g.kernel,
+                "recurrent_kernel": g.recurrent_kernel, "bias": g.bias}
+    if question == "q2":
+        grad_states, inputs, states, kernel, recurrent_kernel = args
+        cache = numpy_rnn.RNNCache(inputs, np.zeros_like(states[:, 0]), states, kernel,
+                                   recurrent_kernel, np.zeros(len(kernel.T)))
+        return dict(zip(lab04.WEIGHT_KEYS, numpy_rnn.rnn_backward(grad_states, cache).weights,
+                        strict=True))
+    if question == "q3":
+        return numpy_rnn.clip_gradients(*args, **call.kwargs)
+    states, recurrent_kernel = args
+    cache = numpy_rnn.RNNCache(None, None, states, None, recurrent_kernel, None)
+    return numpy_rnn.rnn_state_jacobian_norms(cache)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+@pytest.mark.parametrize("number", LABS)
+def test_the_solution_agrees_with_the_reference_on_probe_inputs(number, seed):
+    """The grader trusts the solution's results: they must be right on whatever is drawn."""
+    namespace = answers(number)
+    reference = {"03": _reference_03, "04": _reference_04}[number]
+    probes = grader_probes.load(number)
+    for question, calls in grader_probes.draw_calls(probes, seed).items():
+        function = namespace[probes[question].function]
+        for call in calls:
+            result = function(*call.args, **call.kwargs)
+            if probes[question].observe:
+                result = summarise(result)
+            problem = describe_mismatch(result, reference(question, call))
+            assert problem is None, f"{call.text(probes[question].function)}: {problem}"
+
+
+# --- Lab 03: mistakes are located ---
+
+
+def test_cell_check_names_the_term_that_is_off():
+    error = failure(lab03.q1, lambda x_t, h_prev, kernel, recurrent_kernel, bias: np.tanh(
+        x_t @ kernel + h_prev @ recurrent_kernel))
+    assert "only the bias is non-zero here" in error.hint
+    error = failure(lab03.q1, lambda x_t, h_prev, kernel, recurrent_kernel, bias: np.tanh(
+        x_t @ kernel + bias))
+    assert "check the recurrent term" in error.hint
+
+
+def test_cell_check_recognises_transposes_and_activations():
+    assert "recurrent_kernel is used transposed" in failure(
+        lab03.q1, lambda x, h, k, r, b: np.tanh(x @ k + h @ r.T + b)).hint
+    assert "kernel @ x_t" in failure(
+        lab03.q1, lambda x, h, k, r, b: np.tanh(k @ x + h @ r + b)).hint
+    assert "apply np.tanh" in failure(lab03.q1, lambda x, h, k, r, b: x @ k + h @ r + b).hint
+    assert "that is sigmoid" in failure(
+        lab03.q1, lambda x, h, k, r, b: 1 / (1 + np.exp(-(x @ k + h @ r + b)))).hint
+
+
+def test_sequence_check_recognises_a_state_that_is_not_carried(lab03_answers):
+    cell = lab03_answers["rnn_cell_forward"]
+
+    def restarts(inputs, kernel, recurrent_kernel, bias):
+        zeros = np.zeros((len(inputs), len(recurrent_kernel)))
+        outputs = np.stack([cell(inputs[:, t], zeros, kernel, recurrent_kernel, bias)
+                            for t in range(inputs.shape[1])], axis=1)
+        return outputs, outputs[:, -1]
+
+    assert "carry the state" in failure(lab03.q2, restarts).hint
+
+    def last_only(inputs, kernel, recurrent_kernel, bias):
+        return lab03_answers["rnn_forward"](inputs, kernel, recurrent_kernel, bias)[1]
+
+    assert "return the tuple (outputs, h_T)" in failure(lab03.q2, last_only).hint
+
+
+@pytest.mark.parametrize(
+    ("count", "hint"),
+    [
+        (lambda u, m: u * (u + m), "one bias"),
+        (lambda u, m: u * (m + 1), "(u, u)"),
+        (lambda u, m: m * (m + u + 1), "(units, features)"),
+    ],
+)
+def test_parameter_count_mistakes_are_recognised(count, hint):
+    assert hint in failure(lab03.q3, count).hint
+
+
+def test_tagger_check_asks_for_a_state_per_step():
+    def many_to_one(features, units, classes):
+        return keras.Sequential([
+            keras.Input(shape=(None, features)),
+            keras.layers.SimpleRNN(units),
+            keras.layers.Dense(classes, activation="softmax"),
+        ])
+
+    assert "return_sequences=True" in failure(lab03.q4, many_to_one).hint
+
+
+# --- Lab 04: mistakes are located ---
+
+
+def _step(grad_pre, x_t, h_prev, kernel, recurrent_kernel):
+    return {"x_t": grad_pre @ kernel.T, "h_prev": grad_pre @ recurrent_kernel.T,
+            "kernel": x_t.T @ grad_pre, "recurrent_kernel": h_prev.T @ grad_pre,
+            "bias": grad_pre.sum(axis=0)}
+
+
+@pytest.mark.parametrize(
+    ("derivative", "hint"),
+    [
+        (lambda grad_h, h_next, h_prev: grad_h, "multiply grad_h by tanh'"),
+        (lambda grad_h, h_next, h_prev: grad_h * (1 - h_prev**2), "not h_prev"),
+        (lambda grad_h, h_next, h_prev: grad_h * (1 - np.tanh(h_next) ** 2), "no second tanh"),
+    ],
+)
+def test_step_backward_check_recognises_a_wrong_derivative(derivative, hint):
+    def step_backward(grad_h, h_next, x_t, h_prev, kernel, recurrent_kernel):
+        grad_pre = derivative(grad_h, h_next, h_prev)
+        return _step(grad_pre, x_t, h_prev, kernel, recurrent_kernel)
+
+    error = failure(lab04.q1, step_backward)
+    assert "key 'x_t': first difference at position" in str(error)
+    assert hint in error.hint
+
+
+def test_step_backward_check_names_the_gradient_that_is_off():
+    def wrong_h_prev(grad_h, h_next, x_t, h_prev, kernel, recurrent_kernel):
+        gradients = _step(grad_h * (1 - h_next**2), x_t, h_prev, kernel, recurrent_kernel)
+        gradients["h_prev"] = gradients["h_prev"] @ recurrent_kernel @ recurrent_kernel
+        return gradients
+
+    assert "key 'h_prev'" in str(failure(lab04.q1, wrong_h_prev))
+    assert "return a dict" in failure(lab04.q1, lambda *args: (1, 2, 3, 4, 5)).hint
+
+
+def test_backward_check_recognises_a_missing_gradient_from_later_steps(lab04_answers):
+    step_backward = lab04_answers["rnn_step_backward"]
+
+    def no_carry(grad_states, inputs, states, kernel, recurrent_kernel):
+        previous = np.concatenate([np.zeros_like(states[:, :1]), states[:, :-1]], axis=1)
+        totals = {"kernel": 0, "recurrent_kernel": 0, "bias": 0}
+        for t in range(states.shape[1]):
+            step = step_backward(grad_states[:, t], states[:, t], inputs[:, t], previous[:, t],
+                                 kernel, recurrent_kernel)
+            totals = {key: totals[key] + step[key] for key in totals}
+        return totals
+
+    error = failure(lab04.q2, no_carry)
+    assert "gradient coming back from the step after it" in error.hint
+    assert str(error).startswith("q2: no_carry(array(")
+
+
+@pytest.mark.parametrize(
+    ("clip", "hint"),
+    [
+        (lambda g, clipnorm=None, clipvalue=None: numpy_rnn.clip_gradients(
+            g, global_clipnorm=clipnorm) if clipnorm else numpy_rnn.clip_gradients(
+            g, clipvalue=clipvalue), "global_clipnorm"),
+        (lambda g, clipnorm=None, clipvalue=None: [x * clipnorm / np.linalg.norm(x) for x in g]
+         if clipnorm else list(g), "already at most clipnorm"),
+        (lambda g, clipnorm=None, clipvalue=None: numpy_rnn.clip_gradients(
+            g, clipnorm=clipnorm or clipvalue), "np.clip"),
+    ],
+)
+def test_clipping_mistakes_are_recognised(clip, hint):
+    assert hint in failure(lab04.q3, clip).hint
+
+
+def test_jacobian_check_recognises_order_norm_and_direction(lab04_answers):
+    solution = lab04_answers["jacobian_norms"]
+    assert "column 0 is the farthest back" in failure(
+        lab04.q4, lambda states, r: solution(states, r)[:, ::-1]).hint
+    assert "T + 1 columns" in failure(lab04.q4, lambda states, r: solution(states, r)[:, :-1]).hint
+
+    def frobenius(states, recurrent_kernel):
+        n, steps, units = states.shape
+        product, norms = np.eye(units), np.ones((n, steps + 1))
+        product = np.broadcast_to(product, (n, units, units))
+        for k in reversed(range(steps)):
+            product = product @ ((1 - states[:, k, :, None] ** 2) * recurrent_kernel.T)
+            norms[:, k] = np.linalg.norm(product, axis=(1, 2))
+        return norms
+
+    assert "spectral norm" in failure(lab04.q4, frobenius).hint
+
+
+@pytest.mark.parametrize("number", LABS)
+def test_messages_never_show_answer_code(number):
+    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
+    answer_lines, inside = [], False
+    for cell in notebook.cells:
+        for line in cell.source.splitlines():
+            if line.strip() in (labs.BEGIN, labs.END):
+                inside = line.strip() == labs.BEGIN
+            elif inside and len(line.strip()) > 12:
+                answer_lines.append(line.strip())
+    check = CHECKS[number]
+    for question in ("q1", "q2", "q3", "q4"):
+        error = failure(getattr(check, question), lambda *args, **kwargs: 0)
+        shown = str(error) + "\n".join(error._render_traceback_())
+        assert not [line for line in answer_lines if line in shown]
+
+
+# --- Grading end to end ---
+
+MISTAKES = {
+    # lab 03: a parameter count without the biases; every other answer is right
+    "03": ("q3",
+           "def rnn_parameter_count(units, features):\n    return units * (units + features)\n",
+           {"q1": 3, "q2": 3, "q3": 0, "q4": 2}),
+    # lab 04: global instead of per-array clipnorm: the two clipnorm calls of four fail
+    "04": ("q3", "def clip_gradients(gradients, clipnorm=None, clipvalue=None):\n"
+                 "    from seqlab.numpy_rnn import clip_gradients as reference\n"
+                 "    if clipnorm is not None:\n"
+                 "        return reference(gradients, global_clipnorm=clipnorm)\n"
+                 "    return reference(gradients, clipvalue=clipvalue)\n",
+           {"q1": 3, "q2": 3, "q3": 1, "q4": 2}),
+}
+
+
+@pytest.mark.parametrize("number", LABS)
+def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_path):
+    name = LABS[number]
+    solution_path = ROOT / "solutions" / f"{name}.ipynb"
+    question, source, expected_scores = MISTAKES[number]
+    mistaken = nbformat.read(solution_path, as_version=4)
+    for cell in mistaken.cells:
+        if cell.metadata.get("seqlab", {}).get("question") == question:
+            cell.source = source
+    submissions = {
+        "untouched": nbformat.read(ROOT / "labs" / f"{name}.ipynb", as_version=4),
+        "perfect": nbformat.read(solution_path, as_version=4),
+        "mistaken": mistaken,
+    }
+    paths = []
+    for student, notebook in submissions.items():
+        paths.append(tmp_path / f"{student}.ipynb")
+        nbformat.write(notebook, paths[-1])
+    out = tmp_path / "grades.csv"
+    grade(solution_path, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+
+    questions = ["q1", "q2", "q3", "q4"]
+    assert [float(rows["untouched"][q]) for q in questions] == [0.0] * 4
+    assert all(f"{q}: not implemented" in rows["untouched"]["feedback"] for q in questions)
+    assert float(rows["perfect"]["total"]) == 10
+    assert rows["perfect"]["feedback"] == "all tests passed"
+    assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
