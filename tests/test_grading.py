@@ -6,7 +6,9 @@ that imports Keras takes seconds to start).
 """
 
 import csv
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -203,6 +205,13 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
+def cmdline(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+    except OSError:
+        return []
+
+
 def running(pid: int) -> bool:
     """Alive and not a zombie."""
     try:
@@ -268,6 +277,9 @@ def test_interrupted_run_keeps_finished_rows_and_resumes(tmp_path):
         assert grader.poll() is None, grader.communicate()
         time.sleep(0.2)
     started_by_grader = descendants(grader.pid)
+    job_files = {
+        arg for pid in started_by_grader for arg in cmdline(pid) if arg.endswith("job.json")
+    }
     os.killpg(grader.pid, signal.SIGKILL)  # the grader and its workers, mid-run
     grader.communicate()
     first = read_rows(out)
@@ -278,6 +290,9 @@ def test_interrupted_run_keeps_finished_rows_and_resumes(tmp_path):
     while time.monotonic() < deadline and any(map(running, started_by_grader)):
         time.sleep(0.2)
     assert not any(map(running, started_by_grader))
+    for job_file in map(Path, job_files):  # a killed grader cannot tidy up its temporary folders
+        shutil.rmtree(json.loads(job_file.read_text())["workdir"], ignore_errors=True)
+        shutil.rmtree(job_file.parent, ignore_errors=True)
 
     again = subprocess.run(
         grade_command(reference, out, folder), cwd=tmp_path, capture_output=True, text=True

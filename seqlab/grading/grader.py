@@ -14,6 +14,7 @@ import json
 import os
 import queue
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -216,6 +217,16 @@ class _Runner:
             self.slots.put(slot)
 
     def _work(self, notebook: Path, slot: int, token: str, trusted: bool) -> dict:
+        # The kernel's folder is made here, so that it goes however its worker ends.
+        workdir = Path(tempfile.mkdtemp(prefix="seqlab-"))
+        try:
+            return self._run_worker(workdir, notebook, slot, token, trusted)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def _run_worker(
+        self, workdir: Path, notebook: Path, slot: int, token: str, trusted: bool
+    ) -> dict:
         settings = self.settings
         if trusted:
             settings = replace(
@@ -238,6 +249,7 @@ class _Runner:
             folder_path = Path(folder)
             job = {
                 "notebook": str(notebook.resolve()),
+                "workdir": str(workdir),
                 "bwrap": self.use_bwrap,
                 "uid": self.uids[slot],
                 "limits": asdict(settings.limits),

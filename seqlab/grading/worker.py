@@ -23,7 +23,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -101,7 +100,7 @@ def run_job(job: dict) -> dict:
         cells = read_code_cells(Path(job["notebook"]))
     except (UnreadableNotebook, OSError) as error:
         return result | {"status": "unreadable", "detail": str(error)}
-    workdir = Path(tempfile.mkdtemp(prefix="seqlab-"))
+    workdir = Path(job["workdir"])
     try:
         shutil.copyfile(job["notebook"], workdir / "submission.ipynb")
         sandbox = Sandbox(
