@@ -21,13 +21,10 @@ Return conventions:
 ``list_datasets()`` names them all; ``info(name)`` gives each one's card.
 """
 
-from seqlab.datasets._files import DataFileError
+from seqlab.datasets._files import DataFileError, data_dir
 from seqlab.datasets._registry import DatasetInfo, info, list_datasets
-
-__all__ = ["DataFileError", "DatasetInfo", "info", "list_datasets"]
-
-# --- Real data, the download path and the readers of real formats ---
 from seqlab.datasets.conll import load_conll
+from seqlab.datasets.corpora import load_sentiment, load_species, load_species_gazetteer
 from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
 from seqlab.datasets.imdb import fetch_imdb, load_aclimdb, load_imdb
 from seqlab.datasets.text import fetch_shakespeare, load_python_source
@@ -39,28 +36,32 @@ from seqlab.datasets.timeseries import (
     load_stocks,
 )
 
-__all__ += [
-    "DownloadError",
+__all__ = [
+    # the registry
+    "DatasetInfo",
+    "info",
+    "list_datasets",
+    # data that ships: real series and text, generated corpora
+    "load_glucose",
+    "load_python_source",
+    "load_sea_surface_temperature",
+    "load_seattle_weather",
+    "load_sentiment",
+    "load_species",
+    "load_species_gazetteer",
+    "load_stocks",
     "chronological_split",
+    # readers of real formats
+    "load_aclimdb",
+    "load_conll",
+    "load_imdb",
+    # the download path
     "fetch_file",
     "fetch_imdb",
     "fetch_shakespeare",
     "get_data_home",
-    "load_aclimdb",
-    "load_conll",
-    "load_glucose",
-    "load_imdb",
-    "load_python_source",
-    "load_sea_surface_temperature",
-    "load_seattle_weather",
-    "load_stocks",
+    # where the shipped files live, and the errors
+    "data_dir",
+    "DataFileError",
+    "DownloadError",
 ]
-
-# --- Generated corpora ---
-from seqlab.datasets.corpora import (  # noqa: E402 (imports follow each section's marker)
-    load_sentiment,
-    load_species,
-    load_species_gazetteer,
-)
-
-__all__ += ["load_sentiment", "load_species", "load_species_gazetteer"]

@@ -240,7 +240,7 @@ def _visible_python_paths() -> tuple[Path, ...]:
 
 def _data_dir() -> Path | None:
     try:
-        from seqlab.datasets._files import data_dir
+        from seqlab.datasets import data_dir
     except ImportError:
         return None
     folder = data_dir().resolve()
