@@ -58,21 +58,21 @@ def describe_mismatch(
         )
         if same_kind and actual == expected:
             return None
-        return f"{where}got {_short(actual)}, expected {_short(expected)}"
+        return f"{where}got {short_repr(actual)}, expected {short_repr(expected)}"
     if isinstance(expected, numbers.Integral):
         if isinstance(actual, numbers.Integral) and not isinstance(actual, bool | np.bool_):
             return None if actual == expected else f"{where}got {actual}, expected {expected}"
         kind = describe_type(actual)
-        return f"{where}returned {kind} {_short(actual)}, expected the integer {expected}"
+        return f"{where}returned {kind} {short_repr(actual)}, expected the integer {expected}"
     if isinstance(expected, numbers.Real):
         if isinstance(actual, numbers.Real) and not isinstance(actual, bool | np.bool_):
             if np.isclose(actual, expected, rtol=rtol, atol=atol, equal_nan=True):
                 return None
             return f"{where}got {actual!r}, expected {expected!r}"
         return f"{where}returned {describe_type(actual)}, expected the number {expected!r}"
-    return (
-        None if actual == expected else f"{where}got {_short(actual)}, expected {_short(expected)}"
-    )
+    if actual == expected:
+        return None
+    return f"{where}got {short_repr(actual)}, expected {short_repr(expected)}"
 
 
 def common_mistake(actual: Any, expected: Any) -> str | None:
@@ -130,13 +130,14 @@ def _array_mismatch(actual: Any, expected: np.ndarray, rtol: float, atol: float,
     position = tuple(int(i) for i in np.argwhere(~equal)[0])
     shown = position[0] if len(position) == 1 else position
     return (
-        f"{where}first difference at position {shown}: got {_short(actual[position])}, "
-        f"expected {_short(expected[position])}"
+        f"{where}first difference at position {shown}: got {short_repr(actual[position])}, "
+        f"expected {short_repr(expected[position])}"
     )
 
 
-def _short(value: Any, limit: int = 80) -> str:
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)`` on one line (arrays print over several), cut to ``limit`` characters."""
     if isinstance(value, np.generic):
         value = value.item()
-    text = repr(value)
+    text = " ".join(repr(value).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."

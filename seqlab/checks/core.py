@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seqlab.checks.compare import common_mistake, describe_mismatch
+from seqlab.checks.compare import common_mistake, describe_mismatch, short_repr
 
 # A lab-specific hint: given the case and the returned value, a sentence or None.
 Hint = Callable[["Case", Any], "str | None"]
@@ -34,8 +34,8 @@ class Case:
 
     def call_text(self, name: str, limit: int = 60) -> str:
         """``encode('the cat', ['', '[UNK]', ...])``: the call as the student would write it."""
-        parts = [_shorten(repr(arg), limit) for arg in self.args]
-        parts += [f"{key}={_shorten(repr(value), limit)}" for key, value in self.kwargs.items()]
+        parts = [short_repr(arg, limit) for arg in self.args]
+        parts += [f"{key}={short_repr(value, limit)}" for key, value in self.kwargs.items()]
         return f"{name}({', '.join(parts)})"
 
 
@@ -79,7 +79,7 @@ def run_check(
     if not callable(function):
         raise CheckFailed(
             f"{question}: pass your function itself, e.g. `check.{question}(my_function)`; "
-            f"got {type(function).__name__} {_shorten(repr(function), 40)}."
+            f"got {type(function).__name__} {short_repr(function, 40)}."
         )
     name = getattr(function, "__name__", "your function")
     for case in cases:
@@ -106,10 +106,6 @@ def run_check(
                 f"{question}: {call} {problem}.", hint or common_mistake(actual, case.expected)
             )
     print(f"{question}: all {len(cases)} public tests passed (the grader tries other inputs too).")
-
-
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _first_hint(hints: Sequence[Hint], case: Case, actual: Any) -> str | None:

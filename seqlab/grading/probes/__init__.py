@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.checks.compare import short_repr
 from seqlab.grading import kernel_side
 
 KERNEL_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
@@ -40,8 +41,8 @@ class Call:
 
     def text(self, function: str, limit: int = 60) -> str:
         """``encode('the cat', [...])``: the call as it would be written, arguments shortened."""
-        parts = [_shorten(repr(arg), limit) for arg in self.args]
-        parts += [f"{key}={_shorten(repr(value), limit)}" for key, value in self.kwargs.items()]
+        parts = [short_repr(arg, limit) for arg in self.args]
+        parts += [f"{key}={short_repr(value, limit)}" for key, value in self.kwargs.items()]
         return f"{function}({', '.join(parts)})"
 
     def wire(self) -> dict:
@@ -137,8 +138,3 @@ def probe_cell(token: str, question: str, probe: Probe, calls: list[Call]) -> st
             "del __seqlab_probe",
         ]
     )
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())  # an array's repr spans lines
-    return text if len(text) <= limit else text[: limit - 3] + "..."
