@@ -86,7 +86,7 @@ def q2(lstm_forward) -> None:
 
 def q3(lstm_parameter_count) -> None:
     """``lstm_parameter_count(units, features)``: 4u(u + m + 1)."""
-    cases = [Case((1, 1), 12), Case((4, 3), 128), Case((16, 5), 1408), Case((32, 300), 42624)]
+    cases = [Case((2, 3), 48), Case((4, 3), 128), Case((16, 5), 1408), Case((1, 1), 12)]
     run_check("q3", lstm_parameter_count, cases, hints=[_count_hint])
 
 
@@ -178,13 +178,13 @@ def _term_off(case: Case, returned) -> str | None:
 
 def _count_hint(case: Case, count) -> str | None:
     units, features = case.args
-    guesses = {
-        units * (units + features + 1): "that is a SimpleRNN's count: an LSTM has four gates.",
-        4 * units * (units + features): "each of the four gates also has u biases.",
-        4 * units * (features + 1): "each gate also has a (u, u) recurrent matrix.",
-        4 * (units + features + 1): "each gate has u units, each with m + u + 1 parameters.",
-    }
-    return guesses.get(count)
+    guesses = [
+        (units * (units + features + 1), "that is a SimpleRNN's count: an LSTM has four gates."),
+        (4 * units * (units + features), "each of the four gates also has u biases."),
+        (4 * units * (features + 1), "each gate also has a (u, u) recurrent matrix."),
+        (4 * (units + features + 1), "each gate has u units, each with m + u + 1 parameters."),
+    ]
+    return next((hint for guess, hint in guesses if count == guess), None)
 
 
 def _stacked_in_wrong_order(case: Case, returned) -> str | None:

@@ -49,8 +49,8 @@ def _cell_case(seed, n=2, m=3, u=2, *, zero=()):
 # One term at a time, then everything: the first case that fails tells which term is off.
 CELL_CASES = [
     _cell_case(1, zero=("h_prev", "bias")),  # only x_t
-    _cell_case(2, zero=("x_t", "h_prev")),  # only the bias
-    _cell_case(3, zero=("x_t", "bias")),  # only h_prev
+    _cell_case(2, zero=("x_t", "bias")),  # only h_prev: where reset before and after differ
+    _cell_case(3, zero=("x_t", "h_prev")),  # only the bias
     _cell_case(4),
     _cell_case(5, n=1, m=1, u=1),
 ]
