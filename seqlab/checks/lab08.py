@@ -31,7 +31,7 @@ def q1(multi_hot) -> None:
             np.array([[1, 1, 1, 1, 1, 1]], np.float32),
         ),
         Case(
-            (["the food was good", "Bad food. Bad, bad food!"], VOCABULARY),
+            (["The Food was GOOD", "Bad food. Bad, bad food!"], VOCABULARY),
             np.array([[0, 1, 0, 1, 0, 0], [1, 0, 0, 1, 0, 0]], np.float32),
         ),
         Case((["nothing here matches", ""], ["good", "bad"]), np.zeros((2, 2), np.float32)),
