@@ -5,8 +5,10 @@
   grader's probes evaluate the very same expression in the student's kernel (``Probe.observe``);
   :func:`summarised` applies it for the public checks.
 - :func:`model_summary_of`: the expected summary of ``Input -> recurrent layer -> softmax``.
+- :data:`RECURRENT_PARAMETERS`: the parameter count of a SimpleRNN, LSTM or GRU layer.
 - :func:`matches`, :data:`MATMUL_HINT` and :func:`sequence_hint`: mistakes that the cell and
-  whole-sequence questions of both labs have in common.
+  whole-sequence questions of these labs have in common (``MATMUL_HINT.format(k=4)`` for an
+  LSTM's four blocks, ``k=3`` for a GRU, ``k=""`` for a simple RNN).
 """
 
 from __future__ import annotations
