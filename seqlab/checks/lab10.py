@@ -1,0 +1,295 @@
+"""Public checks for lab 10, text generation: ``from seqlab.checks import lab10 as check``.
+
+=====  ======================================================  ================================
+check  your function                                           returns
+=====  ======================================================  ================================
+q1     ``unigram_entropy(text)``                               float, bits per character
+q2     ``training_pairs(ids, length)``                         ``(inputs, targets)``, each
+                                                               (n, length), n = (len - 1) // length
+q3     ``bits_per_character(logits, targets)``                 float
+q4     ``temperature_probabilities(logits, temperature)``      float64, the shape of ``logits``
+q5     ``generate_greedy(weights, prompt_ids, steps)``         int64 (steps,)
+=====  ======================================================  ================================
+
+q5's ``weights`` are ``model.get_weights()`` of ``Embedding(V, E)`` -> ``GRU(U)`` ->
+``Dense(V)``: the embedding (V, E), the GRU's kernel (E, 3U), recurrent_kernel (U, 3U) and bias
+(2, 3U), the Dense kernel (U, V) and bias (V,).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from seqlab.checks import recurrent
+from seqlab.checks.core import Case, run_check
+from seqlab.numpy_rnn import gru_cell_forward
+
+LN2 = math.log(2)
+
+
+def q1(unigram_entropy) -> None:
+    """``unigram_entropy(text)``: -sum p log2 p over the characters' frequencies in ``text``."""
+    cases = [
+        Case(("abab",), 1.0),
+        Case(("aabc",), 1.5),
+        Case(("abcd" * 3,), 2.0),
+        Case(("aaaa",), 0.0),
+        Case(("def f(x):\n    return x\n",), _entropy("def f(x):\n    return x\n")),
+    ]
+    run_check("q1", unigram_entropy, cases, hints=[_nats, _sign, _distinct])
+
+
+def _entropy(text: str) -> float:
+    _, counts = np.unique(list(text), return_counts=True)
+    p = counts / counts.sum()
+    return float(-(p * np.log2(p)).sum())
+
+
+def q2(training_pairs) -> None:
+    """``training_pairs(ids, length)``: non-overlapping inputs and the targets one step later."""
+    cases = [
+        Case(
+            (np.arange(7), 3), (np.array([[0, 1, 2], [3, 4, 5]]), np.array([[1, 2, 3], [4, 5, 6]]))
+        ),
+        Case(
+            (np.arange(10), 3),
+            (
+                np.array([[0, 1, 2], [3, 4, 5], [6, 7, 8]]),
+                np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9]]),
+            ),
+        ),
+        Case((np.arange(8), 4), (np.array([[0, 1, 2, 3]]), np.array([[1, 2, 3, 4]]))),
+        Case(
+            (np.array([5, 3, 9, 9, 2]), 2), (np.array([[5, 3], [9, 9]]), np.array([[3, 9], [9, 2]]))
+        ),
+    ]
+    run_check("q2", training_pairs, cases, hints=[_pair, _not_shifted, _pair_count, _overlap])
+
+
+def _bits(logits, targets) -> float:
+    """The expected bits per character, computed stably in float64."""
+    logits = np.asarray(logits, dtype=np.float64)
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    chosen = np.take_along_axis(log_p, np.asarray(targets)[..., np.newaxis], axis=-1)
+    return float(-chosen.mean() / LN2)
+
+
+def _bits_case(logits, targets) -> Case:
+    logits, targets = np.asarray(logits, dtype=np.float32), np.asarray(targets)
+    return Case((logits, targets), _bits(logits, targets))
+
+
+def q3(bits_per_character) -> None:
+    """``bits_per_character(logits, targets)``: mean -log2 softmax(logits)[target]."""
+    rng = np.random.default_rng(3)
+    cases = [
+        _bits_case(np.zeros((2, 4)), [0, 3]),  # uniform over 4: 2 bits
+        _bits_case([[0.0, math.log(3)]], [1]),  # p = 3/4
+        _bits_case(rng.normal(size=(2, 3, 5)), rng.integers(0, 5, size=(2, 3))),
+        _bits_case([[1000.0, 1000.0, 0.0], [0.0, 800.0, 0.0]], [0, 1]),  # large logits
+    ]
+    run_check("q3", bits_per_character, cases, hints=[_nats, _overflow, _summed])
+
+
+def _probabilities(logits, temperature) -> np.ndarray:
+    logits = np.asarray(logits, dtype=np.float64)
+    if temperature == 0:
+        return np.eye(logits.shape[-1])[logits.argmax(axis=-1)]
+    scaled = logits / temperature
+    weights = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def _temperature_case(logits, temperature) -> Case:
+    logits = np.asarray(logits, dtype=np.float32)
+    return Case((logits, temperature), _probabilities(logits, temperature))
+
+
+def q4(temperature_probabilities) -> None:
+    """``temperature_probabilities(logits, temperature)``: softmax(logits / T); T = 0 greedy."""
+    cases = [
+        _temperature_case([1.0, 2.0, 3.0], 1.0),
+        _temperature_case([1.0, 2.0, 3.0], 0.5),
+        _temperature_case([1.0, 2.0, 3.0], 2.0),
+        _temperature_case([[1.0, 2.0], [3.0, 1.0]], 1.5),
+        _temperature_case([0.5, 4.0, -1.0, 2.0], 0),
+        _temperature_case([1000.0, 999.0], 1.0),  # large logits
+    ]
+    run_check(
+        "q4",
+        temperature_probabilities,
+        cases,
+        hints=[_multiplied, _greedy, _overflow, _row_sums],
+        error_hints={ZeroDivisionError: GREEDY_HINT},
+    )
+
+
+def random_weights(seed: int, vocabulary: int, embedding: int, units: int) -> list[np.ndarray]:
+    """Weights of Embedding -> GRU -> Dense in ``get_weights()`` order, drawn from ``seed``.
+
+    The embedding and the Dense kernel are drawn wide, so that the characters differ and the
+    argmax is clear-cut; the biases small.
+    """
+    rng = np.random.default_rng(seed)
+    shapes_and_scales = [
+        ((vocabulary, embedding), 2.0),
+        ((embedding, 3 * units), 1.0),
+        ((units, 3 * units), 1.0),
+        ((2, 3 * units), 0.5),
+        ((units, vocabulary), 2.0),
+        ((vocabulary,), 0.1),
+    ]
+    return [rng.normal(scale=scale, size=shape) for shape, scale in shapes_and_scales]
+
+
+def greedy_ids(weights, prompt_ids, steps, *, carry=True, whole_prompt=True) -> np.ndarray:
+    """Greedy generation by the reference GRU cell; ``carry``/``whole_prompt`` switch off a step
+    to reproduce a mistake: a state restarted from zeros at every step, a prompt read only from
+    its last id."""
+    embedding, kernel, recurrent_kernel, bias, dense_kernel, dense_bias = weights
+    units = len(recurrent_kernel)
+    state = np.zeros((1, units))
+    for token in prompt_ids if whole_prompt else prompt_ids[-1:]:
+        state = gru_cell_forward(embedding[[token]], state, kernel, recurrent_kernel, bias)
+    written = []
+    for _ in range(steps):
+        token = int(np.argmax(state @ dense_kernel + dense_bias))
+        written.append(token)
+        previous = state if carry else np.zeros((1, units))
+        state = gru_cell_forward(embedding[[token]], previous, kernel, recurrent_kernel, bias)
+    return np.array(written, dtype=np.int64)
+
+
+def _generation_case(seed, sizes, prompt_ids, steps) -> Case:
+    weights = random_weights(seed, *sizes)
+    prompt_ids = np.array(prompt_ids, dtype=np.int64)
+    return Case((weights, prompt_ids, steps), greedy_ids(weights, prompt_ids, steps))
+
+
+def q5(generate_greedy) -> None:
+    """``generate_greedy(weights, prompt_ids, steps)``: the loop, with the GRU state carried."""
+    # Sizes (V, E, U) and prompts where a state restarted at every step, or a prompt read from
+    # its last id only, writes other ids than the right loop.
+    cases = [
+        _generation_case(15, (9, 4, 4), [2, 3, 1, 0], 7),
+        _generation_case(20, (9, 2, 3), [8, 1, 2], 7),
+        _generation_case(42, (4, 4, 4), [1, 3, 0], 7),
+        _generation_case(44, (8, 2, 5), [5], 5),
+    ]
+    run_check("q5", generate_greedy, cases, hints=[_new_ids_only, _state_restarted, _last_only])
+
+
+# --- Hints: each recognises one common mistake from the case and the returned value. ---
+
+GREEDY_HINT = "temperature 0 means greedy decoding: return a one-hot vector at the largest logit."
+
+
+def _nats(case: Case, returned) -> str | None:
+    if np.isclose(returned, case.expected * LN2) and case.expected:
+        return "that is in nats (natural log): bits use log base 2, np.log2, or divide by ln 2."
+    return None
+
+
+def _sign(case: Case, returned) -> str | None:
+    if np.isclose(returned, -case.expected) and case.expected:
+        return "entropy is -sum(p * log2(p)): a positive number; mind the minus sign."
+    return None
+
+
+def _distinct(case: Case, returned) -> str | None:
+    text = case.args[0]
+    if np.isclose(returned, math.log2(len(set(text)))) and not np.isclose(case.expected, returned):
+        return (
+            "weight each character by its frequency p (-sum p log2 p); log2 of the number of "
+            "distinct characters is the entropy of a uniform choice."
+        )
+    return None
+
+
+def _pair(case: Case, returned) -> str | None:
+    if not isinstance(returned, tuple | list) or len(returned) != 2:
+        return "return the pair (inputs, targets)."
+    return None
+
+
+def _not_shifted(case: Case, returned) -> str | None:
+    if recurrent.matches(returned[1], case.expected[0]):
+        return "targets[:, t] is the id after inputs[:, t]: the same stretch, one step later."
+    return None
+
+
+def _pair_count(case: Case, returned) -> str | None:
+    ids, length = case.args
+    if len(returned[0]) != len(case.expected[0]):
+        return (
+            f"{len(ids)} ids give (len(ids) - 1) // length = {(len(ids) - 1) // length} pairs: "
+            "the last input needs one more id for its target."
+        )
+    return None
+
+
+def _overlap(case: Case, returned) -> str | None:
+    inputs = np.asarray(returned[0])
+    if inputs.ndim == 2 and len(inputs) > 1 and inputs[1, 0] == case.args[0][1]:
+        return "the stretches do not overlap: stretch k starts at k * length."
+    return None
+
+
+def _overflow(case: Case, returned) -> str | None:
+    if not np.all(np.isfinite(returned)):
+        return (
+            "large logits overflow np.exp: subtract each row's maximum first (it does not change "
+            "the softmax)."
+        )
+    return None
+
+
+def _summed(case: Case, returned) -> str | None:
+    targets = case.args[1]
+    if np.isclose(returned, case.expected * np.size(targets)) and np.size(targets) > 1:
+        return "average over the characters (the mean), not the sum."
+    return None
+
+
+def _multiplied(case: Case, returned) -> str | None:
+    logits, temperature = case.args
+    if temperature and recurrent.matches(returned, _probabilities(logits * temperature, 1.0)):
+        return "divide the logits by the temperature (T < 1 sharpens, T > 1 flattens)."
+    return None
+
+
+def _greedy(case: Case, returned) -> str | None:
+    if case.args[1] == 0:
+        return GREEDY_HINT
+    return None
+
+
+def _row_sums(case: Case, returned) -> str | None:
+    logits = case.args[0]
+    if logits.ndim == 2 and np.isclose(np.sum(returned), 1.0):
+        return "normalise each row on its own (axis=-1): every row is one distribution."
+    return None
+
+
+def _new_ids_only(case: Case, returned) -> str | None:
+    if len(returned) != case.args[2]:
+        return (
+            f"return exactly steps = {case.args[2]} new ids, not the prompt: the prompt only sets "
+            "the state."
+        )
+    return None
+
+
+def _state_restarted(case: Case, returned) -> str | None:
+    if recurrent.matches(np.asarray(returned), greedy_ids(*case.args, carry=False)):
+        return "carry the GRU state from step to step: each step starts from the state before it."
+    return None
+
+
+def _last_only(case: Case, returned) -> str | None:
+    if recurrent.matches(np.asarray(returned), greedy_ids(*case.args, whole_prompt=False)):
+        return "read the whole prompt, one id at a time, before the first prediction."
+    return None
