@@ -509,17 +509,16 @@ def test_messages_never_show_answer_code(number):
 # --- Grading end to end ---
 
 MISTAKES = {
-    # lab 07: F1 as the arithmetic mean; three of the four probe calls differ (all but the
-    # one where nothing is predicted and every score is 0)
+    # lab 07: no guard against dividing by zero: the call where nothing is predicted (one of
+    # four) raises ZeroDivisionError
     "07": (
         "q2",
         "def entity_scores(true_tags, predicted_tags):\n"
         "    true = {(i, *s) for i, t in enumerate(true_tags) for s in entity_spans(t)}\n"
         "    found = {(i, *s) for i, t in enumerate(predicted_tags) for s in entity_spans(t)}\n"
-        "    p = len(true & found) / len(found) if found else 0.0\n"
-        "    r = len(true & found) / len(true) if true else 0.0\n"
-        '    return {"precision": p, "recall": r, "F1": (p + r) / 2}\n',
-        {"q1": 2, "q2": 0.5, "q3": 2, "q4": 2, "q5": 2},
+        "    p, r = len(true & found) / len(found), len(true & found) / len(true)\n"
+        '    return {"precision": p, "recall": r, "F1": 2 * p * r / (p + r) if p + r else 0.0}\n',
+        {"q1": 2, "q2": 1.5, "q3": 2, "q4": 2, "q5": 2},
     ),
     # lab 08: an LSTM counted like a GRU: the two LSTM calls of four fail
     "08": (

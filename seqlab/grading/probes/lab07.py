@@ -47,12 +47,16 @@ def _span_calls(rng: np.random.Generator) -> list[Call]:
 
 
 def _score_calls(rng: np.random.Generator) -> list[Call]:
+    """Three calls with entities on both sides, then one where nothing is predicted."""
     calls = []
     for _ in range(3):
         true = [_tags(rng, int(rng.integers(3, 12)), TYPES) for _ in range(rng.integers(2, 6))]
-        calls.append(Call((true, [_perturbed(rng, tags, TYPES) for tags in true])))
+        predicted = [_perturbed(rng, tags, TYPES) for tags in true]
+        true[0][0] = predicted[0][0] = "B-SPECIES"  # at least one entity in each
+        calls.append(Call((true, predicted)))
     true = [_tags(rng, 6, TYPES) for _ in range(2)]
-    calls.append(Call((true, [["O"] * 6, ["O"] * 6])))  # nothing predicted
+    true[0][0] = "B-PER"
+    calls.append(Call((true, [["O"] * 6, ["O"] * 6])))
     return calls
 
 
