@@ -43,7 +43,8 @@ def _standardize_calls(rng: np.random.Generator) -> list[Call]:
 def _persistence_calls(rng: np.random.Generator) -> list[Call]:
     calls = []
     for _ in range(3):
-        samples, window = int(rng.integers(1, 12)), int(rng.integers(1, 6))
+        # a window of one value would make the first value the last: draw at least two
+        samples, window = int(rng.integers(1, 12)), int(rng.integers(2, 6))
         calls.append(
             Call(
                 (
