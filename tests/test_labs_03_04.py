@@ -13,9 +13,10 @@ import keras
 import nbformat
 import numpy as np
 import pytest
+from labtools import answers, failure
 
 from seqlab import labs, numpy_rnn
-from seqlab.checks import CheckFailed, lab03, lab04
+from seqlab.checks import lab03, lab04
 from seqlab.checks.compare import describe_mismatch
 from seqlab.checks.recurrent import summarise
 from seqlab.grading import Settings, grade
@@ -26,13 +27,6 @@ LABS = {"03": "03_simple_rnn", "04": "04_backpropagation_through_time"}
 CHECKS = {"03": lab03, "04": lab04}
 
 
-def answers(number: str) -> dict:
-    """The functions the solution notebook of lab ``number`` defines in its question cells."""
-    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
-    namespace = {"np": np, "keras": keras}
-    for question in labs.questions(notebook):
-        exec(notebook.cells[question.cell_index].source, namespace)
-    return namespace
 
 
 @pytest.fixture(scope="module")
@@ -45,45 +39,14 @@ def lab04_answers():
     return answers("04")
 
 
-def failure(check_function, answer) -> CheckFailed:
-    with pytest.raises(CheckFailed) as error:
-        check_function(answer)
-    return error.value
 
 
-QUESTIONS = [
-    ("03", "q1", "rnn_cell_forward"),
-    ("03", "q2", "rnn_forward"),
-    ("03", "q3", "rnn_parameter_count"),
-    ("03", "q4", "build_tagger"),
-    ("04", "q1", "rnn_step_backward"),
-    ("04", "q2", "rnn_backward"),
-    ("04", "q3", "clip_gradients"),
-    ("04", "q4", "jacobian_norms"),
-]
 
 
-@pytest.mark.parametrize(("number", "question", "function"), QUESTIONS)
-def test_the_solution_passes_every_check(number, question, function, capsys):
-    getattr(CHECKS[number], question)(answers(number)[function])
-    assert f"{question}: all" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("number", LABS)
-def test_probes_name_the_solution_questions_and_their_functions(number):
-    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
-    probes = grader_probes.load(number)
-    assert [q.id for q in labs.questions(notebook)] == list(probes)
-    namespace = answers(number)
-    assert all(callable(namespace.get(probe.function)) for probe in probes.values())
 
 
-@pytest.mark.parametrize("number", LABS)
-def test_probe_inputs_are_drawn_afresh_for_every_seed(number):
-    probes = grader_probes.load(number)
-    first, again, other = (grader_probes.draw_calls(probes, seed) for seed in (1, 1, 2))
-    assert describe_mismatch([c.args for c in again["q1"]], [c.args for c in first["q1"]]) is None
-    assert describe_mismatch([c.args for c in other["q1"]], [c.args for c in first["q1"]])
 
 
 def _reference_03(question, call):

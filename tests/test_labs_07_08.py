@@ -16,9 +16,10 @@ import keras
 import nbformat
 import numpy as np
 import pytest
+from labtools import answers, failure
 
 from seqlab import labs
-from seqlab.checks import CheckFailed, lab07, lab08
+from seqlab.checks import lab07, lab08
 from seqlab.checks.compare import describe_mismatch
 from seqlab.checks.text_models import summarise
 from seqlab.grading import Settings, grade
@@ -29,19 +30,6 @@ LABS = {"07": "07_entity_recognition", "08": "08_sentiment"}
 CHECKS = {"07": lab07, "08": lab08}
 
 
-def answers(number: str) -> dict:
-    """The functions the solution notebook of lab ``number`` defines in its question cells."""
-    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
-    namespace = {
-        "np": np,
-        "keras": keras,
-        "string": string,
-        "Counter": Counter,
-        "defaultdict": defaultdict,
-    }
-    for question in labs.questions(notebook):
-        exec(notebook.cells[question.cell_index].source, namespace)
-    return namespace
 
 
 @pytest.fixture(scope="module")
@@ -54,46 +42,14 @@ def lab08_answers():
     return answers("08")
 
 
-def failure(check_function, answer) -> CheckFailed:
-    with pytest.raises(CheckFailed) as error:
-        check_function(answer)
-    return error.value
 
 
-QUESTIONS = [
-    ("07", "q1", "entity_spans"),
-    ("07", "q2", "entity_scores"),
-    ("07", "q3", "most_frequent_tags"),
-    ("07", "q4", "decode_predictions"),
-    ("07", "q5", "build_tagger"),
-    ("08", "q1", "multi_hot"),
-    ("08", "q2", "pair_accuracy"),
-    ("08", "q3", "build_sentiment_model"),
-    ("08", "q4", "count_parameters"),
-]
 
 
-@pytest.mark.parametrize(("number", "question", "function"), QUESTIONS)
-def test_the_solution_passes_every_check(number, question, function, capsys):
-    getattr(CHECKS[number], question)(answers(number)[function])
-    assert f"{question}: all" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("number", LABS)
-def test_probes_name_the_solution_questions_and_their_functions(number):
-    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
-    probes = grader_probes.load(number)
-    assert [q.id for q in labs.questions(notebook)] == list(probes)
-    namespace = answers(number)
-    assert all(callable(namespace.get(probe.function)) for probe in probes.values())
 
 
-@pytest.mark.parametrize("number", LABS)
-def test_probe_inputs_are_drawn_afresh_for_every_seed(number):
-    probes = grader_probes.load(number)
-    first, again, other = (grader_probes.draw_calls(probes, seed) for seed in (1, 1, 2))
-    assert describe_mismatch([c.args for c in again["q1"]], [c.args for c in first["q1"]]) is None
-    assert describe_mismatch([c.args for c in other["q1"]], [c.args for c in first["q1"]])
 
 
 # --- Independent references for the probes' inputs ---

@@ -17,27 +17,20 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from labtools import answers, failure
 
 from seqlab import labs
-from seqlab.checks import CheckFailed, lab09, lab10
+from seqlab.checks import lab09, lab10
 from seqlab.checks.compare import describe_mismatch
 from seqlab.checks.recurrent import summarise
 from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
-from seqlab.numpy_rnn import gru_cell_forward
 
 ROOT = Path(__file__).resolve().parents[1]
 LABS = {"09": "09_forecasting", "10": "10_text_generation"}
 CHECKS = {"09": lab09, "10": lab10}
 
 
-def answers(number: str) -> dict:
-    """The functions the solution notebook of lab ``number`` defines in its question cells."""
-    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
-    namespace = {"np": np, "keras": keras, "gru_cell_forward": gru_cell_forward}
-    for question in labs.questions(notebook):
-        exec(notebook.cells[question.cell_index].source, namespace)
-    return namespace
 
 
 @pytest.fixture(scope="module")
@@ -50,49 +43,14 @@ def lab10_answers():
     return answers("10")
 
 
-def failure(check_function, answer) -> CheckFailed:
-    with pytest.raises(CheckFailed) as error:
-        check_function(answer)
-    return error.value
 
 
-QUESTIONS = [
-    ("09", "q1", "make_windows"),
-    ("09", "q2", "standardize"),
-    ("09", "q3", "persistence_mae"),
-    ("09", "q4", "fit_linear_forecaster"),
-    ("09", "q5", "build_forecaster"),
-    ("10", "q1", "unigram_entropy"),
-    ("10", "q2", "training_pairs"),
-    ("10", "q3", "bits_per_character"),
-    ("10", "q4", "temperature_probabilities"),
-    ("10", "q5", "generate_greedy"),
-]
 
 
-@pytest.mark.parametrize(("number", "question", "function"), QUESTIONS)
-def test_the_solution_passes_every_check(number, question, function, capsys):
-    getattr(CHECKS[number], question)(answers(number)[function])
-    assert f"{question}: all" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("number", LABS)
-def test_probes_name_the_solution_questions_and_their_functions(number):
-    notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
-    probes = grader_probes.load(number)
-    assert [q.id for q in labs.questions(notebook)] == list(probes)
-    namespace = answers(number)
-    assert all(callable(namespace.get(probe.function)) for probe in probes.values())
 
 
-@pytest.mark.parametrize("number", LABS)
-def test_probe_inputs_are_drawn_afresh_for_every_seed(number):
-    probes = grader_probes.load(number)
-    first, again, other = (grader_probes.draw_calls(probes, seed) for seed in (1, 1, 2))
-    for question in probes:
-        same = [c.args for c in again[question]], [c.args for c in first[question]]
-        assert describe_mismatch(*same) is None
-        assert describe_mismatch([c.args for c in other[question]], same[1])
 
 
 # --- Independent references: what each question computes, by other code than the solution's ---

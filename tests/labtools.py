@@ -1,0 +1,45 @@
+"""What the lab tests share: a solution's answers, run in this process, and a check's failure."""
+
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from seqlab import labs
+from seqlab.checks import CheckFailed
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+def solution_path(number: str) -> Path:
+    """``solutions/NN_topic.ipynb`` for lab ``number`` ("02", "03", ...)."""
+    (path,) = (ROOT / "solutions").glob(f"{number}_*.ipynb")
+    return path
+
+
+@cache
+def _answers(number: str) -> dict:
+    notebook = nbformat.read(solution_path(number), as_version=4)
+    namespace: dict = {}
+    setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    exec(setup.source, namespace)  # the lab's imports, as a student's kernel has them
+    for question in labs.questions(notebook):
+        exec(notebook.cells[question.cell_index].source, namespace)
+    return namespace
+
+
+def answers(number: str) -> dict:
+    """The names the solution of lab ``number`` defines: its setup cell, then its question cells.
+
+    A fresh copy each call, so a test that replaces a function does not affect the others.
+    """
+    return dict(_answers(number))
+
+
+def failure(check_function, answer) -> CheckFailed:
+    """The CheckFailed that ``check_function(answer)`` must raise."""
+    with pytest.raises(CheckFailed) as error:
+        check_function(answer)
+    return error.value
