@@ -20,7 +20,8 @@ $(BIN)/python:
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m ipykernel install --sys-prefix --name seqlab --display-name "Python (seqlab)"
+	$(BIN)/python -m ipykernel install --sys-prefix --name seqlab --display-name "Python (seqlab)" \
+		--env TF_CPP_MIN_LOG_LEVEL 3 --env PYTHONHASHSEED 0
 	touch $@
 
 ## lab: start JupyterLab at the course (pass JupyterLab options with ARGS="--port 8899")
