@@ -216,10 +216,10 @@ BRUSSELS NNP B-NP B-LOC
 """
 
 
-def test_conll_reads_the_two_column_layout_and_skips_comments(tmp_path):
+def test_conll_reads_the_two_column_layout_and_skips_comments_when_asked(tmp_path):
     path = tmp_path / "species.conll"
     path.write_text(TWO_COLUMNS, encoding="utf-8")
-    tokens, tags = datasets.load_conll(path)
+    tokens, tags = datasets.load_conll(path, comment="#")
     assert tokens == [["in", "the", "forest", "Panthera", "leo"], ["Panthera", "Corporation"]]
     assert tags == [["O", "O", "O", "B-SPECIES", "I-SPECIES"], ["B-ORG", "I-ORG"]]
 
@@ -227,7 +227,67 @@ def test_conll_reads_the_two_column_layout_and_skips_comments(tmp_path):
 def test_conll_keeps_a_hash_token_inside_a_sentence(tmp_path):
     path = tmp_path / "hash.conll"
     path.write_text("call O\n# O\n5 O\n", encoding="utf-8")
-    assert datasets.load_conll(path) == ([["call", "#", "5"]], [["O", "O", "O"]])
+    assert datasets.load_conll(path, comment="#") == ([["call", "#", "5"]], [["O", "O", "O"]])
+
+
+def test_conll_hash_opening_a_sentence_is_a_token_by_default(tmp_path):
+    # CoNLL-2003 has no comments: a sentence may start with the token "#".
+    path = tmp_path / "eng.train"
+    path.write_text("# NN B-NP O\n1 CD I-NP O\n\nEU NNP B-NP I-ORG\n", encoding="utf-8")
+    tokens, tags = datasets.load_conll(path)
+    assert tokens == [["#", "1"], ["EU"]] and tags == [["O", "O"], ["I-ORG"]]
+    assert datasets.load_conll(path, comment="#")[0] == [["1"], ["EU"]]
+
+
+@pytest.mark.parametrize("first", ["-DOCSTART- -X- -X- O\n\n", ""])
+def test_conll_drops_a_byte_order_mark(tmp_path, first):
+    path = tmp_path / "bom.conll"
+    path.write_text(first + "SOCCER NN B-NP O\n- : O O\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert datasets.load_conll(path) == ([["SOCCER", "-"]], [["O", "O"]])
+
+
+def test_conll_reads_another_encoding_when_told(tmp_path):
+    path = tmp_path / "latin.conll"
+    path.write_bytes("Fran\u00e7ois B-PER\nM\u00fcller I-PER\n".encode("latin-1"))
+    assert datasets.load_conll(path, encoding="latin-1")[0] == [["Fran\u00e7ois", "M\u00fcller"]]
+
+
+def test_conll_wrong_encoding_names_file_line_and_the_option(tmp_path):
+    path = tmp_path / "latin.conll"
+    path.write_bytes("EU B-ORG\n\nM\u00fcller B-PER\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin\.conll, line 3: not valid utf-8 text.*encoding="):
+        datasets.load_conll(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "what"),
+    [("", "is empty"), ("\n\n", "holds no token lines"),
+     ("-DOCSTART- -X- -X- O\n\n", "holds no token lines")],
+)
+def test_conll_without_sentences_is_an_error_that_says_so(tmp_path, text, what):
+    path = tmp_path / "empty.conll"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"empty\.conll {what}: no sentence"):
+        datasets.load_conll(path)
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        (["I-PER", "I-PER", "O", "I-LOC", "B-LOC"], ["B-PER", "I-PER", "O", "B-LOC", "B-LOC"]),
+        (["O", "I-ORG", "I-MISC", "I-MISC"], ["O", "B-ORG", "B-MISC", "I-MISC"]),
+        (["B-PER", "I-PER", "O", "B-LOC", "B-LOC"], ["B-PER", "I-PER", "O", "B-LOC", "B-LOC"]),
+        ([], []),
+    ],
+)
+def test_to_iob2_converts_iob1_and_keeps_iob2(tags, expected):
+    assert datasets.to_iob2(tags) == expected
+
+
+def test_to_iob2_rejects_a_tag_outside_the_scheme():
+    with pytest.raises(ValueError, match="'PER' is not an IOB tag"):
+        datasets.to_iob2(["O", "PER"])
 
 
 def test_conll_reads_conll_2003_and_drops_docstart(tmp_path):

@@ -68,6 +68,7 @@ class Handler(BaseHTTPRequestHandler):
 @pytest.fixture
 def server(monkeypatch):
     monkeypatch.setenv("no_proxy", "*")  # 127.0.0.1 directly, whatever proxy is configured
+    monkeypatch.delenv("SEQLAB_MIRROR", raising=False)  # nor a mirror set for the real files
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.files = {"/input.txt": SHAKESPEARE.encode(), "/aclImdb_v1.tar.gz": aclimdb_archive()}
     httpd.requests = []
@@ -80,8 +81,9 @@ def server(monkeypatch):
 
 
 @pytest.fixture
-def unreachable_url():
+def unreachable_url(monkeypatch):
     """A URL on 127.0.0.1 at a port nothing listens on."""
+    monkeypatch.delenv("SEQLAB_MIRROR", raising=False)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -105,6 +107,28 @@ def test_a_damaged_cached_file_is_downloaded_again(server, tmp_path):
     (tmp_path / "shakespeare.txt").write_bytes(body[:10])
     path = datasets.fetch_file(f"{server.url}/input.txt", sha256(body), "shakespeare.txt", tmp_path)
     assert path.read_bytes() == body and server.requests == ["/input.txt"]
+
+
+def test_a_damaged_cached_file_is_kept_when_the_replacement_fails(unreachable_url, tmp_path):
+    cached = tmp_path / "shakespeare.txt"
+    cached.write_bytes(b"half a file")
+    with pytest.raises(datasets.DownloadError) as raised:
+        datasets.fetch_file(unreachable_url, "ab" * 32, "shakespeare.txt", tmp_path)
+    message = str(raised.value)
+    assert "unreachable" in message  # why the replacement failed
+    assert f"cached copy {cached} is damaged" in message and f"{sha256(b'half a file')}" in message
+    assert "11 bytes" in message and "expected " + "ab" * 32 in message  # what is wrong with it
+    assert "sha256sum" in message and f"copy it to {cached}" in message  # how to replace it
+    assert cached.read_bytes() == b"half a file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["shakespeare.txt"]
+
+
+def test_a_damaged_cached_file_is_kept_when_the_download_is_corrupted_too(server, tmp_path):
+    cached = tmp_path / "shakespeare.txt"
+    cached.write_bytes(b"old")
+    with pytest.raises(datasets.DownloadError, match=r"(?s)corrupted.*cached copy .* kept"):
+        datasets.fetch_file(f"{server.url}/input.txt", "0" * 64, "shakespeare.txt", tmp_path)
+    assert cached.read_bytes() == b"old" and len(list(tmp_path.iterdir())) == 1
 
 
 def test_checksum_mismatch_raises_and_leaves_no_file(server, tmp_path):
@@ -141,6 +165,49 @@ def test_unreachable_server_names_the_bundled_alternative(unreachable_url, tmp_p
             alternative="seqlab.datasets.load_python_source()",
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_mirror_argument_replaces_the_host_and_keeps_the_file_name(server, tmp_path, monkeypatch):
+    body = server.files["/input.txt"]
+    upstream = "https://example.invalid/karpathy/data/input.txt"  # never contacted
+    path = datasets.fetch_file(upstream, sha256(body), "shakespeare.txt", tmp_path,
+                               mirror=f"{server.url}/")
+    assert path.read_bytes() == body and server.requests == ["/input.txt"]
+
+
+def test_mirror_environment_variable_and_the_argument_wins(server, tmp_path, monkeypatch):
+    body = server.files["/input.txt"]
+    monkeypatch.setenv("SEQLAB_MIRROR", server.url)
+    path = datasets.fetch_file("https://example.invalid/input.txt", sha256(body), "a.txt", tmp_path)
+    assert path.read_bytes() == body and server.requests == ["/input.txt"]
+    monkeypatch.setenv("SEQLAB_MIRROR", "http://127.0.0.1:9/nothing-here")
+    path = datasets.fetch_file("https://example.invalid/input.txt", sha256(body), "b.txt", tmp_path,
+                               mirror=server.url)
+    assert path.read_bytes() == body and server.requests == ["/input.txt"] * 2
+
+
+def test_mirror_can_be_a_local_folder(tmp_path, monkeypatch):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "input.txt").write_text(SHAKESPEARE, encoding="utf-8")
+    monkeypatch.setenv("SEQLAB_MIRROR", str(shared))
+    monkeypatch.setattr(text, "SHAKESPEARE_SHA256", sha256(SHAKESPEARE.encode()))
+    assert datasets.fetch_shakespeare(tmp_path / "cache") == SHAKESPEARE
+
+
+def test_a_mirror_folder_without_the_file_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("SEQLAB_MIRROR", str(tmp_path))
+    with pytest.raises(datasets.DownloadError, match=r"mirror folder .* has no file input\.txt"):
+        datasets.fetch_file("https://example.invalid/input.txt", "0" * 64, "x.txt", tmp_path)
+
+
+def test_fetch_functions_take_a_url(server, tmp_path, monkeypatch):
+    monkeypatch.setattr(text, "SHAKESPEARE_SHA256", sha256(server.files["/input.txt"]))
+    monkeypatch.setattr(imdb, "ACLIMDB_SHA256", sha256(server.files["/aclImdb_v1.tar.gz"]))
+    assert datasets.fetch_shakespeare(tmp_path, url=f"{server.url}/input.txt") == SHAKESPEARE
+    folder = datasets.fetch_imdb(tmp_path, url=f"{server.url}/aclImdb_v1.tar.gz")
+    assert (folder / "train").is_dir()
+    assert server.requests == ["/input.txt", "/aclImdb_v1.tar.gz"]
 
 
 def test_seqlab_data_sets_the_cache_folder(server, tmp_path, monkeypatch):

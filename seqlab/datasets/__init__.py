@@ -4,7 +4,8 @@ In the style of ``keras.datasets`` and ``sklearn.datasets``: one ``load_<name>()
 per dataset that ships (inside an installed package, in ``datasets/``, or in the
 Python standard library), ``fetch_<name>()`` for data that downloads into the
 cache folder (``SEQLAB_DATA``, default ``~/.seqlab``), and readers for the real
-formats (``load_conll``, ``load_aclimdb``).
+formats (``load_conll``, ``load_aclimdb``, ``load_labelled_sentences`` for your own
+CSV/TSV of sentences and labels).
 
 Return conventions:
 
@@ -14,6 +15,8 @@ Return conventions:
   ``split="all"`` returns the whole series as one DataFrame.
 - Labelled text (``load_sentiment``) returns ``(x_train, y_train), (x_test, y_test)``
   like ``keras.datasets``; ``split=`` picks one split as ``(x, y)``.
+- Your own labelled sentences (``load_labelled_sentences``) are ``(texts, labels,
+  classes)``: texts and int64 class indices as above, and the class names.
 - Tagged sentences (``load_species``, ``load_conll``) are ``(tokens, tags)``:
   two lists of lists of strings, one inner list per sentence.
 - Text (``load_python_source``) returns ``(train, val, test)`` strings.
@@ -23,10 +26,11 @@ Return conventions:
 
 from seqlab.datasets._files import DataFileError, data_dir
 from seqlab.datasets._registry import DatasetInfo, info, list_datasets
-from seqlab.datasets.conll import load_conll
+from seqlab.datasets.conll import load_conll, to_iob2
 from seqlab.datasets.corpora import load_sentiment, load_species, load_species_gazetteer
 from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
 from seqlab.datasets.imdb import fetch_imdb, load_aclimdb, load_imdb
+from seqlab.datasets.labelled import LabelledSentences, load_labelled_sentences
 from seqlab.datasets.text import fetch_shakespeare, load_python_source
 from seqlab.datasets.timeseries import (
     chronological_split,
@@ -55,6 +59,9 @@ __all__ = [
     "load_aclimdb",
     "load_conll",
     "load_imdb",
+    "load_labelled_sentences",
+    "LabelledSentences",
+    "to_iob2",
     # the download path
     "fetch_file",
     "fetch_imdb",

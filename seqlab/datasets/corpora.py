@@ -90,7 +90,7 @@ def load_species(split: str | None = None, with_kinds: bool = False):
 
 def _sentences(split: str, with_kinds: bool):
     path = shipped_file(f"species/{split}.conll")
-    tokens, tags = load_conll(path)
+    tokens, tags = load_conll(path, comment="# ")
     if not with_kinds:
         return tokens, tags
     with open(path, encoding="utf-8") as lines:

@@ -4,7 +4,20 @@ Data that does not ship with the course (IMDB, tiny-shakespeare) is fetched once
 into the cache folder, ``SEQLAB_DATA`` or ``~/.seqlab``, and reused from there.
 A file only ever appears under its final name complete and verified: it is
 written to a temporary file in the same folder, checked, then moved into place
-with ``os.replace``.
+with ``os.replace``. A cached file that fails its check is kept until a verified
+copy replaces it, so an offline machine never loses it to a failed retry.
+
+Where the files come from can be changed without touching code:
+
+- ``mirror=`` (an argument of ``fetch_file`` and of every ``fetch_*`` function) or
+  the ``SEQLAB_MIRROR`` environment variable: a base URL (``https://host/course-data``)
+  or a local folder, holding each file under the name it has in its original URL
+  (``input.txt``, ``aclImdb_v1.tar.gz``). For an instructor hosting the files for a
+  class, or a machine behind a proxy with a shared drive. The argument wins over
+  the variable.
+- ``url=`` (an argument of every ``fetch_*`` function): the full address of that one file.
+
+Either way the file must have the expected sha256.
 """
 
 from __future__ import annotations
@@ -16,12 +29,14 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 from seqlab.datasets._files import sha256_of
 
 DATA_HOME_VARIABLE = "SEQLAB_DATA"
+MIRROR_VARIABLE = "SEQLAB_MIRROR"
 DEFAULT_DATA_HOME = "~/.seqlab"
 
 _BLOCK_SIZE = 1 << 16
@@ -44,19 +59,43 @@ def get_data_home(data_home: str | os.PathLike | None = None) -> Path:
     return path
 
 
+def source_url(url: str, mirror: str | os.PathLike | None = None) -> str:
+    """The address a file is downloaded from: ``url``, or its file name under the mirror.
+
+    ``mirror`` when given, else the ``SEQLAB_MIRROR`` environment variable, else none.
+    A mirror is a base URL (``http://``, ``https://``, ``file://``) or a local folder.
+    """
+    mirror = mirror or os.environ.get(MIRROR_VARIABLE)
+    if not mirror:
+        return url
+    name = urllib.parse.urlsplit(url).path.rsplit("/", 1)[-1]
+    mirror = str(mirror)
+    if "://" in mirror:
+        return f"{mirror.rstrip('/')}/{name}"
+    folder = Path(mirror).expanduser().resolve()
+    if not (folder / name).is_file():
+        raise DownloadError(
+            f"The mirror folder {folder} (from {MIRROR_VARIABLE} or mirror=) has no file "
+            f"{name}. Put the file there under that name, or unset the mirror."
+        )
+    return (folder / name).as_uri()
+
+
 def fetch_file(
     url: str,
     sha256: str,
     filename: str,
     data_home: str | os.PathLike | None = None,
     alternative: str | None = None,
+    mirror: str | os.PathLike | None = None,
 ) -> Path:
     """Return the path of ``filename`` in the cache folder, downloading it from ``url`` if needed.
 
     A cached file whose sha256 matches is reused without touching the network.
     Otherwise the file is downloaded with a progress line on stderr, verified,
-    and moved into place atomically; on any failure no file is left under
-    ``filename`` and no temporary file is left behind.
+    and moved into place atomically, replacing the cached copy only then; on
+    any failure the cached copy, if any, stays as it was, and no temporary file
+    is left behind.
 
     Args:
         url: where to download the file from.
@@ -65,18 +104,42 @@ def fetch_file(
         data_home: the cache folder; see ``get_data_home``.
         alternative: what to use instead when offline, e.g.
             ``"seqlab.datasets.load_sentiment()"``; named in the offline error.
+        mirror: a base URL or local folder to download from instead of ``url``'s
+            host (default: the ``SEQLAB_MIRROR`` environment variable); see
+            ``source_url``.
 
     Raises:
         DownloadError: the server is unreachable (the message names
             ``alternative``), answered with an HTTP error, the connection dropped
             before the whole file arrived, or the file's sha256 is not ``sha256``.
+            With a damaged cached copy, the message also says what is wrong with
+            it and how to replace it by hand.
     """
     target = get_data_home(data_home) / filename
+    cached_digest = None
     if target.is_file():
-        if sha256_of(target) == sha256.lower():
+        cached_digest = sha256_of(target)
+        if cached_digest == sha256.lower():
             return target
-        target.unlink()  # a stale or damaged copy: download it afresh
+    try:
+        source = source_url(url, mirror)
+        _download_into_place(source, sha256, target, alternative)
+    except DownloadError as error:
+        if cached_digest is None:
+            raise
+        raise DownloadError(
+            f"{error}\nThe cached copy {target} is damaged or out of date: its sha256 is "
+            f"{cached_digest} ({target.stat().st_size:,} bytes), expected {sha256}. It was "
+            f"kept. To replace it by hand, download {url} on a machine with a network, check "
+            f"that `sha256sum` prints {sha256}, and copy it to {target} (or into a folder "
+            f"named by {MIRROR_VARIABLE})."
+        ) from error
+    return target
 
+
+def _download_into_place(url: str, sha256: str, target: Path, alternative: str | None) -> None:
+    """Download ``url`` to a temporary file next to ``target``, verify it, move it into place."""
+    filename = target.name
     descriptor, partial_name = tempfile.mkstemp(
         dir=target.parent, prefix=f".{filename}.", suffix=".part"
     )
@@ -87,13 +150,12 @@ def fetch_file(
         if digest != sha256.lower():
             raise DownloadError(
                 f"The download of {filename} from {url} is corrupted: its sha256 is "
-                f"{digest}, expected {sha256}. The file was deleted; retry the download, "
+                f"{digest}, expected {sha256}. Nothing was saved; retry the download, "
                 "and if it fails again the file at the URL has changed."
             )
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-    return target
 
 
 def _download(url: str, out, filename: str, alternative: str | None) -> str:

@@ -68,8 +68,18 @@ def load_aclimdb(path: str | os.PathLike, split: str = "train") -> tuple[np.ndar
     return texts, labels
 
 
-def fetch_imdb(data_home: str | os.PathLike | None = None) -> Path:
+def fetch_imdb(
+    data_home: str | os.PathLike | None = None,
+    url: str | None = None,
+    mirror: str | os.PathLike | None = None,
+) -> Path:
     """Download the aclImdb archive (84 MB) once, extract it in the cache folder, return the folder.
+
+    Args:
+        data_home: the cache folder; see ``get_data_home``.
+        url: where to download it from instead of ``ACLIMDB_URL`` (the same file).
+        mirror: a base URL or local folder holding ``aclImdb_v1.tar.gz`` (default: the
+            ``SEQLAB_MIRROR`` environment variable); see ``seqlab.datasets.download``.
 
     Returns:
         the path of ``aclImdb/`` in the cache folder (see ``get_data_home``),
@@ -85,7 +95,12 @@ def fetch_imdb(data_home: str | os.PathLike | None = None) -> Path:
     if (folder / "train").is_dir() and (folder / "test").is_dir():
         return folder
     archive = fetch_file(
-        ACLIMDB_URL, ACLIMDB_SHA256, "aclImdb_v1.tar.gz", home, alternative=BUNDLED_ALTERNATIVE
+        url or ACLIMDB_URL,
+        ACLIMDB_SHA256,
+        "aclImdb_v1.tar.gz",
+        home,
+        alternative=BUNDLED_ALTERNATIVE,
+        mirror=mirror,
     )
     # Extract next to the final folder, then move it into place in one step, so an
     # interrupted extraction never leaves a half-filled aclImdb/.

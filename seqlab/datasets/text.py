@@ -119,12 +119,22 @@ def load_python_source() -> tuple[str, str, str]:
     return train, val, test
 
 
-def fetch_shakespeare(data_home: str | os.PathLike | None = None) -> str:
+def fetch_shakespeare(
+    data_home: str | os.PathLike | None = None,
+    url: str | None = None,
+    mirror: str | os.PathLike | None = None,
+) -> str:
     """Tiny-shakespeare: 1,115,394 characters of Shakespeare's plays, downloaded once.
 
     The file comes from Andrej Karpathy's char-rnn repository, is checked
     against its sha256 and kept in the cache folder (see
     ``seqlab.datasets.get_data_home``), so later calls do not use the network.
+
+    Args:
+        data_home: the cache folder; see ``seqlab.datasets.get_data_home``.
+        url: where to download it from instead of ``SHAKESPEARE_URL`` (the same file).
+        mirror: a base URL or local folder holding ``input.txt`` (default: the
+            ``SEQLAB_MIRROR`` environment variable); see ``seqlab.datasets.download``.
 
     Returns:
         the whole text as one str; split it yourself, e.g. the first 90 % for
@@ -135,11 +145,12 @@ def fetch_shakespeare(data_home: str | os.PathLike | None = None) -> str:
             ``load_python_source()``, the text that needs no download.
     """
     path = fetch_file(
-        SHAKESPEARE_URL,
+        url or SHAKESPEARE_URL,
         SHAKESPEARE_SHA256,
         "tinyshakespeare.txt",
         data_home=data_home,
         alternative="seqlab.datasets.load_python_source()",
+        mirror=mirror,
     )
     return path.read_text(encoding="utf-8")
 
