@@ -10,23 +10,28 @@ ARGS   ?=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-.PHONY: lab test execute labs lint setup clean benchmark
+.PHONY: lab test execute labs lint setup clean benchmark lock upgrade
 
 setup: $(STAMP)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(STAMP): pyproject.toml requirements.lock tools/install-venv | $(BIN)/python
+	tools/install-venv $(VENV)
 	$(BIN)/python -m ipykernel install --sys-prefix --name seqlab --display-name "Python (seqlab)" \
 		--env TF_CPP_MIN_LOG_LEVEL 3 --env PYTHONHASHSEED 0
+	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
+	cp tools/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.d/seqlab.json
 	touch $@
 
 ## lab: start JupyterLab at the course (pass JupyterLab options with ARGS="--port 8899")
+# JupyterLab refuses to run as root without --allow-root (containers, cloud sandboxes).
+USER_ID ?= $(shell id -u)
+ROOT_FLAGS := $(if $(filter 0,$(USER_ID)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. $(ARGS)
+	@$(if $(ROOT_FLAGS),echo "seqlab: running as root: JupyterLab is started with --allow-root")
+	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAGS) $(ARGS)
 
 ## test: unit tests, labs in sync, grader end to end, every notebook under nbval
 test: $(STAMP)
@@ -48,6 +53,17 @@ labs: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+## lock: re-resolve requirements.lock after editing the dependencies in pyproject.toml
+## upgrade: the same, moving every package to its newest allowed version
+## (then re-run `make execute` and commit the lock with the refreshed outputs)
+LOCK := uv pip compile pyproject.toml --extra dev --universal --python-version 3.10 \
+	--quiet -o requirements.lock
+lock: $(STAMP)
+	PATH="$(BIN):$$PATH" $(LOCK)
+
+upgrade: $(STAMP)
+	PATH="$(BIN):$$PATH" $(LOCK) --upgrade
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run_notebooks.py

@@ -14,12 +14,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-COURSE_NUMBERS = {f"{n:02d}" for n in range(1, 12)}
+COURSE_NUMBERS = {f"{n:02d}" for n in range(1, 17)}
 EXECUTED = [*sorted(ROOT.glob("notebooks/*.ipynb")), *sorted(ROOT.glob("solutions/*.ipynb"))]
 # Written with character classes so that a plain grep for the legacy names does not find this line.
 LEGACY = re.compile(
     r"keras\.preprocessing\.text|tensorflow\.python\.keras|input_lengt[h]=|[^_]l[r]=|time_majo[r]"
     r"|\.h[5]['\"]"
+)
+# What TensorFlow, absl, oneDNN and CUDA print when TensorFlow starts (glog-style "I0000 00:00:…"
+# prefixes included); the kernel spec sets TF_CPP_MIN_LOG_LEVEL=3 so that none of it appears.
+STARTUP_LOG = re.compile(
+    r"absl::InitializeLog|cudart_stub|oneDNN custom operations|cpu_feature_guard"
+    r"|This TensorFlow binary is optimized|Unable to register cu(DNN|FFT|BLAS) factory"
+    r"|^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \w+\.cc:\d+\]",
+    re.MULTILINE,
 )
 
 
@@ -64,3 +72,42 @@ def test_notebook_follows_the_conventions(path):
     assert not LEGACY.search(source), f"legacy Keras API in {path.name}: {LEGACY.search(source)[0]}"
     size = path.stat().st_size
     assert size < 1_500_000, f"{path.name} is {size} bytes; keep outputs lean"
+
+
+def _output_text(output):
+    if output["output_type"] == "stream":
+        return "".join(output["text"])
+    data = output.get("data", {})
+    return "".join(data.get("text/plain", "")) + "".join(output.get("traceback", []))
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_no_framework_startup_lines_in_committed_outputs(path):
+    """What a student sees is the course, not TensorFlow's start-up log (stderr included)."""
+    for number, cell in enumerate(_cells(path)):
+        for output in cell.get("outputs", []):
+            found = STARTUP_LOG.search(_output_text(output))
+            assert not found, (
+                f"{path.name}, cell {number}: start-up log line {found[0]!r} in the committed "
+                f"output; re-run it with `make execute NOTEBOOKS={path.relative_to(ROOT)}`"
+            )
+
+
+def test_startup_pattern_recognises_what_tensorflow_prints():
+    printed = (
+        "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+        "I0000 00:00:1795909660.280322    2726 cudart_stub.cc:31] Could not find cuda drivers\n"
+    )
+    assert STARTUP_LOG.search(printed)
+    assert STARTUP_LOG.search("E0000 00:00:1795909660.1   2726 some_file.cc:12] x")
+    assert not STARTUP_LOG.search("Epoch 1/3 - loss: 0.69\nUserWarning: your own warning")
+
+
+def test_seqlab_kernel_keeps_startup_lines_out():
+    """The kernel JupyterLab starts for every notebook sets the variable before TensorFlow loads."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec("seqlab")
+    assert spec.display_name == "Python (seqlab)"
+    assert spec.env.get("TF_CPP_MIN_LOG_LEVEL") == "3"
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()

@@ -35,6 +35,7 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     pip_lines = next(dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict))
     assert "-e .[dev]" in pip_lines, "environment.yml must install seqlab itself with its dev extra"
     listed = [line for line in pip_lines if not line.startswith("-")]
+    assert len(pip_lines) == len(listed) + 2, "only -r requirements.lock and -e .[dev] are options"
     assert sorted(map(_name, listed)) == sorted(map(_name, declared))
     assert sorted(listed) == sorted(declared), "version bounds drifted between the two files"
 
@@ -59,14 +60,79 @@ def test_ci_runs_make_test_and_nothing_else():
 
 @pytest.mark.parametrize("target", ["lab", "test", "execute"])
 def test_make_targets_create_the_venv_when_missing(tmp_path, target):
-    for name in ("Makefile", "pyproject.toml"):
-        (tmp_path / name).write_text((ROOT / name).read_text())
-    plan = subprocess.run(
-        ["make", "-n", target], cwd=tmp_path, capture_output=True, text=True, check=True
-    ).stdout
+    plan = _make_plan(tmp_path, target)
     assert "-m venv .venv" in plan
-    assert "pip install --quiet -e '.[dev]'" in plan
+    assert "tools/install-venv .venv" in plan
     assert "ipykernel install --sys-prefix --name seqlab" in plan
+    assert "--env TF_CPP_MIN_LOG_LEVEL 3" in plan, "the kernel keeps TensorFlow's start-up log out"
+
+
+def _make_plan(tmp_path, target, *variables):
+    (tmp_path / "tools").mkdir(exist_ok=True)
+    for name in ("Makefile", "pyproject.toml", "requirements.lock", "tools/install-venv"):
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    return subprocess.run(
+        ["make", "-n", target, *variables], cwd=tmp_path, capture_output=True, text=True,
+        check=True,
+    ).stdout
+
+
+def test_make_lab_passes_allow_root_only_to_root(tmp_path):
+    as_root = _make_plan(tmp_path, "lab", "USER_ID=0", 'ARGS=--no-browser --port 8899')
+    lab_line = next(line for line in as_root.splitlines() if "jupyter lab" in line)
+    assert lab_line.split() == [
+        ".venv/bin/jupyter", "lab", "--notebook-dir=.", "--allow-root", "--no-browser",
+        "--port", "8899",
+    ]
+    assert "running as root" in as_root, "make lab says once why it passes --allow-root"
+    as_user = _make_plan(tmp_path, "lab", "USER_ID=1000")
+    assert "--allow-root" not in as_user and "running as root" not in as_user
+
+
+def _locked_versions():
+    """{name: [(version, marker), ...]} from requirements.lock."""
+    locked = {}
+    for line in (ROOT / "requirements.lock").read_text().splitlines():
+        if not line or line.startswith((" ", "#")):
+            continue
+        pin, _, marker = line.partition(";")
+        name, _, version = pin.strip().partition("==")
+        locked.setdefault(_name(name), []).append((version, marker.strip()))
+    return locked
+
+
+def test_lock_pins_every_declared_dependency_within_its_bounds():
+    from packaging.requirements import Requirement
+
+    project = _pyproject()["project"]
+    locked = _locked_versions()
+    assert all(version for pins in locked.values() for version, _ in pins), "every line is a pin"
+    for text in project["dependencies"] + project["optional-dependencies"]["dev"]:
+        requirement = Requirement(text)
+        name = _name(requirement.name)
+        if requirement.marker and not requirement.marker.evaluate({"python_version": "3.11"}):
+            continue
+        assert name in locked, f"{name} is declared in pyproject.toml but not locked: make lock"
+        for version, _ in locked[name]:
+            assert requirement.specifier.contains(version, prereleases=True), (
+                f"requirements.lock pins {name}=={version}, outside {requirement.specifier} "
+                "declared in pyproject.toml: run `make lock`"
+            )
+
+
+def test_lock_is_universal_over_the_pythons_the_project_claims():
+    header = (ROOT / "requirements.lock").read_text().splitlines()[1]
+    assert "--universal" in header and "--python-version 3.10" in header
+    assert _pyproject()["project"]["requires-python"] == ">=3.10,<3.14"
+    # Packages whose newest releases dropped 3.10 are locked per Python version.
+    numpy = dict((marker, version) for version, marker in _locked_versions()["numpy"])
+    assert any("3.11" in marker for marker in numpy) or "" in numpy
+
+
+def test_environment_yml_installs_the_lock():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip_lines = next(dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict))
+    assert pip_lines[0] == "-r requirements.lock", "conda users get the locked versions too"
 
 
 def test_wheel_carries_the_data_files(tmp_path):
