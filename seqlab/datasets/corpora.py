@@ -163,7 +163,8 @@ register(
         },
         used_in=(
             "07 entity recognition: unidirectional against bidirectional LSTM, scored "
-            "separately on right_context sentences; 02 one-hot encoding"
+            "separately on right_context sentences; 02 one-hot encoding; 01 sequence data: "
+            "lengths vary"
         ),
         loader="load_species(split=None, with_kinds=False), load_species_gazetteer()",
     )

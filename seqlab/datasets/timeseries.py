@@ -264,7 +264,7 @@ register(
             "volume": "int64, shares traded",
             "adj_close": "float64, US dollars, adjusted for splits and dividends",
         },
-        used_in="09 forecasting: why a random walk is hard to beat (the naive baseline)",
+        used_in="no lesson yet: a random walk, on which the naive forecast is hard to beat",
         loader='load_stocks(symbol="AAPL")',
     )
 )
@@ -289,7 +289,7 @@ register(
             "wind": "float64, mean wind speed in m/s",
             "weather": "str, drizzle / fog / rain / snow / sun",
         },
-        used_in="09 forecasting: several features at once; 01 sequence data: a daily series",
+        used_in="09 forecasting: several features at once",
         loader="load_seattle_weather()",
     )
 )
