@@ -114,21 +114,32 @@ def _add_grade(commands) -> None:
         "--cell-timeout", type=float, default=60, help="seconds for one cell (default 60)"
     )
     grade.add_argument(
-        "--memory", type=int, default=4096, help="MiB of address space per kernel (default 4096)"
+        "--memory",
+        type=int,
+        default=4096,
+        help="MiB of memory per kernel, all its processes together (default 4096)",
     )
-    grade.add_argument(
+    sandbox = grade.add_mutually_exclusive_group()
+    sandbox.add_argument(
+        "--require-sandbox",
+        action="store_true",
+        help="refuse to grade without a working bubblewrap sandbox (the default)",
+    )
+    sandbox.add_argument(
         "--no-sandbox",
         action="store_true",
-        help="run without bubblewrap even where it works (trusted notebooks only)",
+        help="grade without bubblewrap (trusted notebooks only): kernels can then read what "
+        "their user can read, write outside their folder and reach the network",
     )
     grade.set_defaults(handler=_grade)
 
 
 def _grade(args) -> int:
     from seqlab import labs
-    from seqlab.grading import Limits, Settings, grade
+    from seqlab.grading import Limits, SandboxUnavailable, Settings, grade
     from seqlab.grading.gradebook import GradebookMismatch
     from seqlab.grading.probes import ProbeError
+    from seqlab.grading.safe_text import printable
     from seqlab.grading.scoring import ReferenceFailed
 
     if args.jobs < 1 or args.timeout <= 0 or args.cell_timeout <= 0 or args.memory <= 0:
@@ -142,7 +153,7 @@ def _grade(args) -> int:
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         limits=Limits(memory_bytes=args.memory << 20),
-        sandbox=False if args.no_sandbox else None,
+        sandbox=not args.no_sandbox,
     )
     started = time.monotonic()
     try:
@@ -152,16 +163,18 @@ def _grade(args) -> int:
         ProbeError,
         ReferenceFailed,
         GradebookMismatch,
+        SandboxUnavailable,
         FileNotFoundError,
         ValueError,
         RuntimeError,
     ) as error:
-        print(f"seqlab grade: {error}", file=sys.stderr)
+        print(f"seqlab grade: {printable(str(error))}", file=sys.stderr)
         return 1
     minutes = (time.monotonic() - started) / 60
     rate = f", {len(grades) / minutes:.1f} per minute" if grades else ""
     print(
-        f"graded {len(grades)} submission(s) in {minutes * 60:.0f} s{rate}; gradebook: {args.out}"
+        f"graded {len(grades)} submission(s) in {minutes * 60:.0f} s{rate}; "
+        f"gradebook: {printable(str(args.out))}"
     )
     return 0
 

@@ -9,18 +9,29 @@ Modules, in the order a submission meets them:
 
 - :mod:`~seqlab.grading.grader`: the run: questions, probes, parallel jobs, scoring, gradebook.
 - :mod:`~seqlab.grading.worker`: one notebook in one kernel (a process per submission).
-- :mod:`~seqlab.grading.sandbox`: resource limits, an unprivileged user, bubblewrap.
+- :mod:`~seqlab.grading.sandbox`: resource limits, an unprivileged user, bubblewrap, clean-up.
+- :mod:`~seqlab.grading.cgroups`: a control group per kernel (memory, tasks, CPU time, kill).
 - :mod:`~seqlab.grading.kernel`: the kernel, cell by cell, with hard time limits.
 - :mod:`~seqlab.grading.kernel_side`: the code the probe cells run inside the kernel.
 - :mod:`~seqlab.grading.probes`: per lab, the calls that test each question.
 - :mod:`~seqlab.grading.scoring`: records against the reference, partial credit.
 - :mod:`~seqlab.grading.gradebook`: the CSV and the feedback files, written atomically.
+- :mod:`~seqlab.grading.safe_text`: ids and notes safe to print, to put in a CSV, to name a file.
 """
 
 import importlib
 
-__all__ = ["Limits", "Settings", "SubmissionGrade", "grade", "student_id"]
-_HOMES = {"Limits": "sandbox", "Settings": "grader", "SubmissionGrade": "grader"}
+__all__ = [
+    "Grader",
+    "Limits",
+    "SandboxUnavailable",
+    "Settings",
+    "Submission",
+    "SubmissionGrade",
+    "grade",
+    "student_id",
+]
+_HOMES = {"Limits": "sandbox", "SandboxUnavailable": "sandbox"}
 
 
 def __getattr__(name: str):

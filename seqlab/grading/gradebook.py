@@ -5,16 +5,25 @@ sentence per question that did not earn full marks, and what went wrong in the n
 Each new row rewrites the file through a temporary file and ``os.replace``, so the CSV on disk
 is always whole: an interrupted run keeps every finished row, and the next run with the same
 ``--out`` skips the students already in it. A longer feedback file per student sits in the
-folder ``<gradebook name>_feedback/`` next to the CSV.
+folder ``<gradebook name>_feedback/`` next to the CSV, named by :func:`file_stem` (distinct
+ids always get distinct files).
+
+Cells are written so that a spreadsheet cannot run them (a leading ``'`` before ``=``, ``+``,
+``-``, ``@``, tab or carriage return, OWASP's rule against CSV injection) and read back
+unchanged. The gradebook keeps a digest of what it last wrote: :meth:`Gradebook.verify` finds
+out whether anything else changed the file since, and puts the grader's rows back.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
 from pathlib import Path
+
+from seqlab.grading.safe_text import csv_cell, file_stem, from_csv_cell
 
 
 class GradebookMismatch(ValueError):
@@ -37,29 +46,61 @@ class Gradebook:
                         f"{path} has columns {reader.fieldnames}, this lab's are {self.columns}: "
                         "pass another --out, or move the old file away."
                     )
-                self.rows = {row["student"]: row for row in reader}
+                for row in reader:
+                    row = {key: from_csv_cell(value or "") for key, value in row.items()}
+                    self.rows[row["student"]] = row
+        self.digest: str | None = None
 
     def __contains__(self, student: str) -> bool:
         return student in self.rows
+
+    def feedback_path(self, student: str) -> Path:
+        """Where ``student``'s feedback file goes (a different file for every id)."""
+        return self.feedback_dir / f"{file_stem(student)}.txt"
 
     def add(self, row: dict[str, object], feedback: str) -> None:
         """Store ``row`` (keys: the columns) and the student's feedback file, both atomically."""
         student = str(row["student"])
         self.feedback_dir.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.feedback_dir / f"{_safe_name(student)}.txt", feedback)
+        write_atomically(self.feedback_path(student), feedback)
         self.rows[student] = {column: _cell(row[column]) for column in self.columns}
+        self.write()
+
+    def write(self) -> None:
+        """Write every row to the CSV, atomically, and remember its digest."""
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=self.columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.rows[name] for name in sorted(self.rows))
-        write_atomically(self.path, text.getvalue())
+        for name in sorted(self.rows):
+            writer.writerow({key: csv_cell(value) for key, value in self.rows[name].items()})
+        data = text.getvalue()
+        write_atomically(self.path, data)
+        self.digest = hashlib.sha256(data.encode("utf-8", "backslashreplace")).hexdigest()
+
+    def verify(self) -> bool:
+        """Whether the CSV is still what this gradebook last wrote; if not, write it again."""
+        if self.digest is None:
+            return True
+        try:
+            found = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except OSError:
+            found = None
+        if found == self.digest:
+            return True
+        self.write()
+        return False
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", delete=False
+        "w",
+        encoding="utf-8",
+        errors="backslashreplace",
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        delete=False,
     ) as handle:
         handle.write(text)
         handle.flush()
@@ -71,7 +112,3 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
-
-
-def _safe_name(student: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in student) or "student"

@@ -1,10 +1,16 @@
 """``seqlab grade``: grade submissions against a solution notebook into a CSV gradebook.
 
 One run: read the questions and points from the solution notebook (:func:`seqlab.labs.questions`)
-and the lab's probes; draw the probe calls with a fresh seed; run the reference solution and
-every submission, ``jobs`` at a time, each in its own worker process and sandboxed kernel with
-a per-submission token; score each submission against the reference as soon as it is back and
-add its row to the gradebook.
+and the lab's probes; draw the probe calls with a fresh seed; run the reference solution once
+(:meth:`Grader.reference`); then grade every submission, ``jobs`` at a time, each with
+:meth:`Grader.grade_submission`, which never raises: whatever a submission is, returns or
+leaves behind, it ends as that student's row with a note. Each row is added to the gradebook
+as soon as it is back.
+
+Each submission gets a fresh kernel in a worker process (:mod:`seqlab.grading.worker`), its
+own control group, user id and folder (:mod:`seqlab.grading.sandbox`), a per-submission token
+and a results pipe; when it is done, every process it started is killed and its folder
+removed, whatever it left there.
 """
 
 from __future__ import annotations
@@ -12,10 +18,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
 import secrets
-import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -29,11 +34,28 @@ from pathlib import Path
 import nbformat
 
 from seqlab import labs
+from seqlab.grading import cgroups, worker
 from seqlab.grading import probes as probes_module
 from seqlab.grading.gradebook import Gradebook
-from seqlab.grading.probes import Call, Probe, ProbeError
-from seqlab.grading.sandbox import Limits, bwrap_problem, sandbox_uids
-from seqlab.grading.scoring import QuestionScore, expected_results, parse_records, score_question
+from seqlab.grading.probes import Probe, ProbeError
+from seqlab.grading.safe_text import file_stem, printable, skeleton
+from seqlab.grading.sandbox import (
+    Limits,
+    SandboxUnavailable,
+    bwrap_problem,
+    kill_user,
+    new_uid,
+    remove_tree,
+    unprivileged_problem,
+    withheld_package,
+)
+from seqlab.grading.scoring import (
+    QuestionScore,
+    Records,
+    expected_results,
+    parse_channel,
+    score_question,
+)
 
 # Runs as `python -c DIE_WITH_PARENT PARENT_PID PROGRAM ARGS...`, so that a worker dies with
 # the grader (PR_SET_PDEATHSIG survives exec) and never starts once the grader is gone.
@@ -44,18 +66,26 @@ if os.getppid() != int(sys.argv[1]):
     sys.exit("the grader is gone")
 os.execv(sys.argv[2], sys.argv[2:])
 """
-START_UP_S = 120  # worst case for a kernel to start on a loaded machine
 TRUSTED_TIMEOUT_S = 600  # the reference solution's limit, per cell and per notebook
-PROBE_MARGIN_S = 10  # a probe cell's limit: its calls' limits plus this
+PROBE_MARGIN_S = 10  # a probe cell's CPU limit: its calls' limits plus this
 MAX_NOTES_IN_ROW = 3  # the gradebook row names this many notebook problems; the file has all
+MAX_SUBMISSION_BYTES = worker.MAX_NOTEBOOK_BYTES
+IGNORED_ERRORS = ("CheckFailed", "NotImplementedError", "AnswerWithheld")  # in the scores already
+NO_SANDBOX_GIVES_UP = (
+    "kernels can then read every file their user can read, write outside their folder and "
+    "reach the network, and the answer-shipping parts of seqlab stay on disk for them to read"
+)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Limits of a grading run, in seconds. ``sandbox``: ``None`` uses bwrap where it works.
+    """Limits of a grading run, in seconds of CPU time (all of a kernel's processes together).
 
-    The probe cell of a question gets its calls' limits (:attr:`Probe.seconds` each) plus
-    ``PROBE_MARGIN_S``, on top of the notebook's ``timeout``.
+    ``sandbox``: ``None`` or ``True`` require bubblewrap (the run refuses to start without
+    it); ``False`` grades without it (``--no-sandbox``). The probe cell of a question gets its
+    calls' limits (:attr:`Probe.seconds` each) plus ``PROBE_MARGIN_S``. Each CPU-time limit
+    has a wall-clock backstop (:func:`seqlab.grading.worker.wall_backstop`) for code that
+    waits instead of computing.
     """
 
     jobs: int = 1
@@ -98,27 +128,150 @@ class SubmissionGrade:
         return "; ".join(parts) if parts else "all tests passed"
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A notebook to grade: its path, the folder it was found in, its student id, and notes
+    on how the id was made (a clash resolved, a look-alike of another id)."""
+
+    path: Path
+    root: Path
+    student: str
+    notes: tuple[str, ...] = ()
+
+
+class SubmissionRefused(ValueError):
+    """A submission that is not a regular file inside its folder (the message says what)."""
+
+
 def student_id(path: Path, lab_stem: str) -> str:
     """The student id a submission's file name gives: the name without the lab's name.
 
     ``alice.ipynb``, ``alice_02_one_hot_encoding.ipynb`` and ``alice/02_one_hot_encoding.ipynb``
-    all give ``alice``.
+    all give ``alice``. Control characters and bytes that are not UTF-8 are written as
+    escapes (``\\x1b``), so an id is always safe to print.
     """
     stem = path.stem.replace(lab_stem, "").strip(" _-.")
-    return stem or path.parent.name
+    return printable(stem or path.parent.name or "student", 200)
 
 
-def find_submissions(paths: list[Path]) -> list[Path]:
-    """The notebooks among ``paths``; a folder stands for the notebooks under it."""
+def find_submissions(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """``(notebook, folder it was found in)`` for the notebooks among ``paths``.
+
+    A folder stands for the ``*.ipynb`` entries under it (links and odd files included: they
+    are refused later with a row that says why).
+    """
     found = []
     for path in paths:
-        if path.is_dir():
-            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-        elif path.exists():
-            found.append(path)
+        if path.is_dir() and not path.is_symlink():
+            entries = sorted(
+                p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+            )
+            found += [(entry, path) for entry in entries]
+        elif os.path.lexists(path):
+            found.append((path, path.parent))
         else:
-            raise FileNotFoundError(f"No submission {path}.")
+            raise FileNotFoundError(f"No submission {printable(str(path))}.")
     return found
+
+
+def name_submissions(found: list[tuple[Path, Path]], lab_stem: str) -> list[Submission]:
+    """Each notebook with a distinct student id; clashes and look-alikes are noted in the row.
+
+    Two files giving one id are both named by their path under their folder (``a/alice``,
+    ``b/alice``). Ids that differ only by look-alike characters (Cyrillic ``а`` for Latin
+    ``a``) keep their ids, and each row says which other id it looks like.
+    """
+    by_id: dict[str, list[tuple[Path, Path]]] = {}
+    for path, root in found:
+        by_id.setdefault(student_id(path, lab_stem), []).append((path, root))
+    named: list[tuple[str, Path, Path, list[str]]] = []
+    taken = {student for student, entries in by_id.items() if len(entries) == 1}
+    for student, entries in by_id.items():
+        if len(entries) == 1:
+            named.append((student, *entries[0], []))
+            continue
+        for path, root in entries:
+            relative = path.relative_to(root) if path.is_relative_to(root) else path
+            longer = printable(str(relative.with_suffix("")), 200)
+            number = 2
+            while longer in taken:
+                longer, number = f"{longer}#{number}", number + 1
+            taken.add(longer)
+            note = (
+                f"{len(entries)} submissions give the id {student}: this one is named "
+                f"by its path, {longer}"
+            )
+            named.append((longer, path, root, [note]))
+    looks: dict[str, list[str]] = {}
+    for student, *_ in named:
+        looks.setdefault(skeleton(student), []).append(student)
+    submissions = []
+    for student, path, root, notes in named:
+        alike = [other for other in looks[skeleton(student)] if other != student]
+        if alike:
+            others = ", ".join(ascii(other) for other in alike)
+            notes.append(
+                f"the id {ascii(student)} looks like {others} (characters that look alike): "
+                "check that these are different students"
+            )
+        submissions.append(Submission(path, root, student, tuple(notes)))
+    return submissions
+
+
+def read_submission(submission: Submission) -> bytes:
+    """The bytes of a submission that is a regular file inside its folder.
+
+    Raises:
+        SubmissionRefused: a symbolic link (to the file, or a folder on the way), not a
+            regular file, outside the folder it was found in, or too large.
+    """
+    path, root = submission.path, submission.root
+    parent = path.parent.resolve()
+    if not parent.is_relative_to(root.resolve()) or _links_between(root, path.parent):
+        raise SubmissionRefused(
+            "the submission is reached through a symbolic link to a folder; only notebooks "
+            "inside the submissions folder are graded"
+        )
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if os.path.islink(path):
+            raise SubmissionRefused(
+                "the submission is a symbolic link, not a file: only a notebook file of its "
+                "own is graded"
+            ) from None
+        raise SubmissionRefused(f"the submission could not be opened ({error.strerror})") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise SubmissionRefused("the submission is not a regular file (a folder or device?)")
+        if info.st_size > MAX_SUBMISSION_BYTES:
+            raise SubmissionRefused(
+                f"the file is {info.st_size >> 20} MB, more than {MAX_SUBMISSION_BYTES >> 20} MB"
+            )
+        chunks, size = [], 0
+        while chunk := os.read(handle, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_SUBMISSION_BYTES:
+                raise SubmissionRefused(f"the file is more than {MAX_SUBMISSION_BYTES >> 20} MB")
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def _links_between(root: Path, folder: Path) -> bool:
+    """Whether a folder between ``root`` and ``folder`` (below ``root``) is a symbolic link."""
+    try:
+        relative = folder.relative_to(root)
+    except ValueError:
+        return False
+    current = root
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
 
 
 def grade(
@@ -130,103 +283,198 @@ def grade(
 ) -> list[SubmissionGrade]:
     """Grade ``submissions`` against ``solution``, adding one row per student to ``out``.
 
-    Students already in ``out`` are skipped. Returns the grades of this run.
+    Students already in ``out`` are skipped. Returns the grades of this run, one per
+    submission not skipped, whatever the submissions do.
 
     Raises:
         ProbeError, LabBuildError: the solution notebook and the lab's probes do not agree.
         ReferenceFailed: the reference solution does not run or gives no result for a call.
-        ValueError: two submissions give the same student id.
+        SandboxUnavailable: bubblewrap was required (the default) and does not work here, or
+            kernels could not run as an unprivileged user.
     """
     solution = Path(solution)
-    questions = labs.questions(nbformat.read(solution, as_version=4))
-    probes = probes_module.load(probes_module.lab_number(solution))
-    _check_questions(solution, questions, probes)
-    by_student = _students(find_submissions([Path(p) for p in submissions]), solution.stem)
-    book = Gradebook(Path(out), [q.id for q in questions])
-    done = [student for student in by_student if student in book]
-    if done:
-        log(
-            f"Skipping {len(done)} submission(s) already in {out} (delete a row to grade it again)."
-        )
-    todo = {student: path for student, path in by_student.items() if student not in book}
-    if not todo:
-        log("Nothing to grade.")
-        return []
-
-    use_bwrap = _sandbox_choice(settings.sandbox, log)
-    seed = settings.seed if settings.seed is not None else secrets.randbits(64)
-    calls = probes_module.draw_calls(probes, seed)
-    runner = _Runner(settings, use_bwrap, questions, probes, calls, hidden=_hidden_paths(solution))
-    grades: list[SubmissionGrade] = []
-    with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
-        reference = pool.submit(runner.run, solution, trusted=True)
-        pending = {pool.submit(runner.run, path): (student, path) for student, path in todo.items()}
-        try:
-            reference_result, reference_token, _ = reference.result()
-            expected = expected_results(calls, reference_result, reference_token)
-            for future in _as_completed(pending):
-                student, path = pending[future]
-                result, token, span = future.result()
-                grade_ = runner.score(student, path, result, token, expected, span)
-                book.add(_row(grade_), _feedback_text(grade_, solution.stem, use_bwrap))
-                grades.append(grade_)
-                log(f"{student}: {grade_.total:g}/{grade_.out_of:g} ({grade_.seconds:.1f} s)")
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            runner.kill_all()
-            raise
+    found = find_submissions([Path(p) for p in submissions])
+    with Grader(solution, settings, log) as grader:
+        todo = name_submissions(found, solution.stem)
+        book = Gradebook(Path(out), [q.id for q in grader.questions])
+        done = [s for s in todo if s.student in book]
+        if done:
+            log(
+                f"Skipping {len(done)} submission(s) already in {printable(str(out))} "
+                "(delete a row to grade it again)."
+            )
+        todo = [s for s in todo if s.student not in book]
+        if not todo:
+            log("Nothing to grade.")
+            return []
+        expected = grader.reference()
+        grades: list[SubmissionGrade] = []
+        with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
+            pending = {pool.submit(grader.grade_submission, s, expected): s for s in todo}
+            try:
+                for future in _as_completed(pending):
+                    grade_ = future.result()  # never raises: a failure is a row with a note
+                    if not book.verify():
+                        log("The gradebook was changed by another process; rewritten.")
+                    stem = file_stem(grade_.student)
+                    if stem != grade_.student:
+                        grade_.notes.append(f"feedback file: {stem}.txt")
+                    book.add(_row(grade_), _feedback_text(grade_, solution.stem, grader.sandboxed))
+                    grades.append(grade_)
+                    log(
+                        f"{grade_.student}: {grade_.total:g}/{grade_.out_of:g} "
+                        f"({grade_.seconds:.1f} s)"
+                    )
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                grader.kill_all()
+                raise
+        # Every kernel is gone now. Whatever should be written once per run goes here.
+        if not book.verify():
+            log(
+                f"WARNING: {printable(str(out))} was changed by another process after the grader "
+                "wrote it; the grader's rows have been written back."
+            )
     return grades
 
 
-class _Runner:
-    """Runs notebooks in worker processes; holds what every job of a run shares."""
+class Grader:
+    """What every submission of a run is graded against; a context manager.
+
+    ``Grader(solution, settings)`` reads the questions and probes, draws the calls and checks
+    the sandbox (raising :class:`SandboxUnavailable` where the run's settings cannot be
+    met); :meth:`reference` runs the solution once; :meth:`grade_submission` grades one
+    submission against those results and never raises. The methods are safe to call from
+    several threads (``settings.jobs`` at a time).
+    """
 
     def __init__(
         self,
-        settings: Settings,
-        use_bwrap: bool,
-        questions: list[labs.Question],
-        probes: dict[str, Probe],
-        calls: dict[str, list[Call]],
-        hidden: tuple[Path, ...],
+        solution: Path,
+        settings: Settings = Settings(),
+        log: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True),
     ):
-        self.settings, self.use_bwrap = settings, use_bwrap
-        self.questions, self.probes, self.calls = questions, probes, calls
-        self.hidden = hidden
-        self.slots: queue.Queue[int] = queue.Queue()
-        for slot in range(max(1, settings.jobs)):
-            self.slots.put(slot)
-        self.uids = sandbox_uids(max(1, settings.jobs), use_bwrap)
+        self.solution, self.settings, self.log = Path(solution), settings, log
+        self.questions = labs.questions(nbformat.read(self.solution, as_version=4))
+        self.probes = probes_module.load(probes_module.lab_number(self.solution))
+        _check_questions(self.solution, self.questions, self.probes)
+        self.sandboxed = _sandbox_choice(settings.sandbox, log)
+        seed = settings.seed if settings.seed is not None else secrets.randbits(64)
+        self.calls = probes_module.draw_calls(self.probes, seed)
+        self.folder = Path(tempfile.mkdtemp(prefix="seqlab-run-"))
+        graded = {probe.function for probe in self.probes.values()}
+        self.package = withheld_package(graded, self.folder)
+        self.folder.chmod(0o755)
+        self.hidden = (self.solution.resolve().parent, Path(__file__).resolve().parent)
+        self.cgroups = cgroups.problem() is None
+        if not self.cgroups:
+            log(
+                f"No control groups ({cgroups.problem()}): memory is limited per process, "
+                "processes per user, and CPU time is measured over each kernel's process tree."
+            )
+        self.slots = threading.Semaphore(max(1, settings.jobs))
         self.running: dict[int, Path] = {}  # worker pid -> its kernel pid file
         self.lock = threading.Lock()
 
-    def run(self, notebook: Path, trusted: bool = False) -> tuple[dict, str, tuple[float, float]]:
-        """Run ``notebook`` and its probes in a worker: (result, token, (start, end) time).
+    def __enter__(self) -> Grader:
+        return self
 
-        A ``trusted`` notebook (the reference solution) gets generous time limits, so that
-        limits tightened for students never fail the reference.
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        remove_tree(self.folder)
+
+    def reference(self) -> Records:
+        """The reference solution's results for every call.
+
+        Raises:
+            ReferenceFailed: the solution does not run, or gives no value for a call.
         """
-        slot = self.slots.get()
-        try:
-            token = secrets.token_hex(16)
-            started = time.time()
-            result = self._work(notebook, slot, token, trusted)
-            return result, token, (started, time.time())
-        finally:
-            self.slots.put(slot)
+        result, token, _ = self._run(self.solution.read_bytes(), trusted=True)
+        return expected_results(self.calls, result, token)
 
-    def _work(self, notebook: Path, slot: int, token: str, trusted: bool) -> dict:
-        # The kernel's folder is made here, so that it goes however its worker ends.
-        workdir = Path(tempfile.mkdtemp(prefix="seqlab-"))
-        try:
-            return self._run_worker(workdir, notebook, slot, token, trusted)
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+    def grade_submission(self, submission: Submission, expected: Records) -> SubmissionGrade:
+        """Grade one submission against ``expected``; never raises.
 
-    def _run_worker(
-        self, workdir: Path, notebook: Path, slot: int, token: str, trusted: bool
-    ) -> dict:
+        Whatever goes wrong, in the submission or in the grader while handling it, becomes a
+        note in its row (and the points it could not earn), and the run goes on.
+        """
+        started = time.time()
+        notes = list(submission.notes)
+        try:
+            data = read_submission(submission)
+            result, token, run_notes = self._run(data, trusted=False)
+            scores = self._score(result, token, expected, notes)
+            notes += run_notes
+        except SubmissionRefused as error:
+            scores = self._zero(str(error))
+            notes.append(f"not graded: {error}")
+        except Exception as error:  # a failure of the grader on this submission: its row says so
+            scores = self._zero("not graded")
+            notes.append(
+                f"the grader failed on this submission ({type(error).__name__}: "
+                f"{printable(str(error), 200)}); grade it again after fixing the cause"
+            )
+        return SubmissionGrade(
+            student=submission.student,
+            path=submission.path,
+            scores=scores,
+            notes=[printable(note, 500) for note in notes],
+            started=started,
+            finished=time.time(),
+        )
+
+    def kill_all(self) -> None:
+        with self.lock:
+            for worker_pid, pid_file in list(self.running.items()):
+                for group in (worker_pid, _read_pid(pid_file)):
+                    if group:
+                        with contextlib.suppress(ProcessLookupError, PermissionError):
+                            os.killpg(group, signal.SIGKILL)
+
+    def _zero(self, summary: str) -> list[QuestionScore]:
+        return [
+            QuestionScore(q.id, self.probes[q.id].function, 0.0, q.points, 0,
+                          len(self.calls[q.id]), summary)
+            for q in self.questions
+        ]  # fmt: skip
+
+    def _score(self, result: dict, token: str, expected: Records, notes: list[str]):
+        channel = parse_channel(
+            result.get("channel", ""), token, bool(result.get("channel_overflow"))
+        )
+        notes += _notes(result, self.settings)
+        notes += channel.problems
+        scores = []
+        for question in self.questions:
+            probe_run = result.get("probes", {}).get(question.id, {})
+            try:
+                scores.append(
+                    score_question(
+                        question,
+                        self.probes[question.id],
+                        self.calls[question.id],
+                        expected[question.id],
+                        channel.records.get(question.id, {}),
+                        probe_run.get("status", "not run"),
+                    )
+                )
+            except Exception as error:
+                scores.append(
+                    QuestionScore(question.id, self.probes[question.id].function, 0.0,
+                                  question.points, 0, len(self.calls[question.id]),
+                                  f"could not be scored ({type(error).__name__})")
+                )  # fmt: skip
+        return scores
+
+    def _run(self, notebook: bytes, trusted: bool) -> tuple[dict, str, list[str]]:
+        """Run ``notebook`` and its probes in a worker: (result, token, notes on limits)."""
+        with self.slots:
+            return self._run_in_slot(notebook, trusted)
+
+    def _run_in_slot(self, notebook: bytes, trusted: bool) -> tuple[dict, str, list[str]]:
         settings = self.settings
         if trusted:
             settings = replace(
@@ -234,154 +482,205 @@ class _Runner:
                 timeout=max(settings.timeout, TRUSTED_TIMEOUT_S),
                 cell_timeout=max(settings.cell_timeout, TRUSTED_TIMEOUT_S),
             )
-        probes = [
-            {
-                "question": q.id,
-                "source": probes_module.probe_cell(
-                    token, q.id, self.probes[q.id], self.calls[q.id]
-                ),
-                "timeout": len(self.calls[q.id]) * self.probes[q.id].seconds + PROBE_MARGIN_S,
-            }
-            for q in self.questions
-        ]
-        hard_limit = START_UP_S + settings.timeout + sum(p["timeout"] for p in probes) + 60
-        with tempfile.TemporaryDirectory(prefix="seqlab-job-") as folder:
-            folder_path = Path(folder)
-            job = {
-                "notebook": str(notebook.resolve()),
-                "workdir": str(workdir),
-                "bwrap": self.use_bwrap,
-                "uid": self.uids[slot],
-                "limits": asdict(settings.limits),
-                "hidden": [str(path) for path in self.hidden],
-                "threads": max(1, (os.cpu_count() or 1) // max(1, settings.jobs)),
-                "cell_timeout": settings.cell_timeout,
-                "notebook_timeout": settings.timeout,
-                "kernel_pid_file": str(folder_path / "kernel.pid"),
-                "probes": probes,
-            }
-            job_file, result_file = folder_path / "job.json", folder_path / "result.json"
-            job_file.write_text(json.dumps(job), encoding="utf-8")
-            with open(folder_path / "worker.log", "w+", encoding="utf-8") as worker_log:
-                worker = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-c",
-                        DIE_WITH_PARENT,
-                        str(os.getpid()),
-                        sys.executable,
-                        "-m",
-                        "seqlab.grading.worker",
-                        str(job_file),
-                        str(result_file),
-                    ],  # fmt: skip
-                    stdin=subprocess.DEVNULL,
-                    stdout=worker_log,
-                    stderr=worker_log,
-                    start_new_session=True,
-                )
-                with self.lock:
-                    self.running[worker.pid] = folder_path / "kernel.pid"
-                try:
-                    worker.wait(timeout=hard_limit)
-                except subprocess.TimeoutExpired:
-                    self._kill(worker.pid)
-                    worker.wait()
-                    return {
-                        "status": "killed",
-                        "detail": f"ran past the hard limit of {hard_limit:.0f} s",
-                    }
-                finally:
-                    with self.lock:
-                        self.running.pop(worker.pid, None)
-                if result_file.exists():
-                    return json.loads(result_file.read_text(encoding="utf-8"))
-                worker_log.seek(0)
-                tail = worker_log.read()[-500:]
-                return {"status": "worker_failed", "detail": f"the grader's worker failed: {tail}"}
+        token = secrets.token_hex(16)
+        limits = settings.limits
+        group = cgroups.create(limits.memory_bytes, limits.processes) if self.cgroups else None
+        uid = new_uid()
+        workdir = Path(tempfile.mkdtemp(prefix="seqlab-"))
+        job_folder = Path(tempfile.mkdtemp(prefix="seqlab-job-"))
+        notes: list[str] = []
+        try:
+            result = self._work(job_folder, workdir, notebook, token, uid, group, settings, trusted)
+            if group is not None:
+                usage = group.usage()
+                if usage.memory_limit_hits:
+                    notes.append(
+                        f"the kernel's processes together reached the memory limit of "
+                        f"{_size(limits.memory_bytes)} (measured by its control group): Linux "
+                        "stopped one of them"
+                    )
+                if usage.task_limit_hits:
+                    notes.append(
+                        f"the kernel's processes together reached the limit of "
+                        f"{limits.processes} processes and threads (its control group): "
+                        "starting more failed"
+                    )
+            return result, token, notes
+        finally:
+            # Every process the kernel started goes, however it was started; then its folder.
+            if group is not None:
+                group.kill()
+            if uid is not None:
+                kill_user(uid)
+            leftover = remove_tree(workdir)
+            if leftover:
+                notes.append(f"clean-up: {leftover}")
+                self.log(f"warning: {printable(leftover)}")
+            if group is not None:
+                group.remove()
+            remove_tree(job_folder)
 
-    def _kill(self, worker_pid: int) -> None:
-        pid_file = self.running.get(worker_pid)
-        for group in (worker_pid, _read_pid(pid_file)):
-            if group:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(group, signal.SIGKILL)
-
-    def kill_all(self) -> None:
-        with self.lock:
-            for worker_pid in list(self.running):
-                self._kill(worker_pid)
-
-    def score(self, student, path, result, token, expected, span) -> SubmissionGrade:
-        records = parse_records(result.get("probes", {}), token)
-        scores = [
-            score_question(
-                question,
-                self.probes[question.id],
-                self.calls[question.id],
-                expected[question.id],
-                records.get(question.id, {}),
-                result.get("probes", {}).get(question.id, {}).get("status", "not run"),
+    def _work(self, job_folder, workdir, notebook, token, uid, group, settings, trusted) -> dict:
+        probes = []
+        for q in self.questions:
+            probe, calls = self.probes[q.id], self.calls[q.id]
+            calls_json = json.dumps([call.wire() for call in calls])
+            probes.append(
+                {
+                    "question": q.id,
+                    "source": worker.probe_cell(
+                        q.id, probe.function, calls_json, probe.observe, probe.seconds
+                    ),
+                    "timeout": len(calls) * probe.seconds + PROBE_MARGIN_S,
+                }
             )
-            for question in self.questions
-        ]
-        return SubmissionGrade(
-            student=student,
-            path=path,
-            scores=scores,
-            notes=_notes(result, self.settings),
-            started=span[0],
-            finished=span[1],
-        )
+        hard_limit = (
+            600 + worker.wall_backstop(settings.timeout)
+            + sum(worker.wall_backstop(p["timeout"]) for p in probes) + 60
+        )  # fmt: skip
+        notebook_file = job_folder / "submission.ipynb"
+        notebook_file.write_bytes(notebook)
+        job = {
+            "notebook": str(notebook_file),
+            "workdir": str(workdir),
+            "bwrap": self.sandboxed,
+            "uid": uid,
+            "limits": asdict(settings.limits),
+            "hidden": [str(path) for path in self.hidden],
+            "package": None if trusted else str(self.package),
+            "cgroup": group.dirs if group is not None else None,
+            "token": token,
+            "threads": max(1, (os.cpu_count() or 1) // max(1, settings.jobs)),
+            "cell_timeout": settings.cell_timeout,
+            "notebook_timeout": settings.timeout,
+            "kernel_pid_file": str(job_folder / "kernel.pid"),
+            "probes": probes,
+        }
+        job_file, result_file = job_folder / "job.json", job_folder / "result.json"
+        job_file.write_text(json.dumps(job), encoding="utf-8")
+        with open(job_folder / "worker.log", "w+", encoding="utf-8", errors="replace") as log:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    DIE_WITH_PARENT,
+                    str(os.getpid()),
+                    sys.executable,
+                    "-m",
+                    "seqlab.grading.worker",
+                    str(job_file),
+                    str(result_file),
+                ],  # fmt: skip
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+            with self.lock:
+                self.running[process.pid] = job_folder / "kernel.pid"
+            try:
+                process.wait(timeout=hard_limit)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                return {
+                    "status": "killed",
+                    "detail": f"its worker ran past the hard limit of {hard_limit:.0f} s of "
+                    "wall-clock time",
+                }
+            finally:
+                with self.lock:
+                    self.running.pop(process.pid, None)
+            if result_file.exists():
+                return json.loads(result_file.read_text(encoding="utf-8"))
+            log.seek(0)
+            tail = log.read()[-500:]
+            return {"status": "worker_failed", "detail": f"the grader's worker failed: {tail}"}
 
 
 def _notes(result: dict, settings: Settings) -> list[str]:
     """What went wrong in the notebook itself, one short sentence each."""
-    status = result["status"]
+    status = result.get("status")
     if status == "unreadable":
-        return [f"the submission could not be read: {result['detail']}"]
+        return [f"the submission could not be read: {result.get('detail', '')}"]
     if status != "ok":
-        return [f"the notebook could not be run: {result['detail']}"]
+        return [f"the notebook could not be run: {result.get('detail', '')}"]
     notes = []
-    for cell in result["cells"]:
+    for cell in result.get("cells", []):
         where = f"cell {cell['cell']} ({cell['first_line']})"
-        if cell["status"] == "timeout":
-            notes.append(
-                f"{where} ran past its limit of {settings.cell_timeout:g} s and was interrupted"
-            )
-        elif cell["status"] == "stuck":
-            notes.append(
-                f"{where} ran past its limit and ignored the interrupt: the kernel was stopped"
-            )
+        if cell["status"] in ("timeout", "stuck"):
+            notes.append(f"{where} {_limit_sentence(cell, settings)}")
         elif cell["status"] == "died":
             notes.append(f"the kernel died in {where}: later cells and the tests could not run")
-        elif cell["ename"] not in ("CheckFailed", "NotImplementedError"):  # already in the scores
+        elif cell["ename"] not in IGNORED_ERRORS:
             notes.append(f"{where} raised {cell['ename']}: {cell['evalue'][:120]}")
     stopped = result.get("stopped")
-    if stopped and stopped["reason"] not in ("stuck", "died"):
-        notes.append(f"{stopped['reason']}; cells from cell {stopped['cell']} on did not run")
+    if stopped and stopped["reason"] == "notebook":
+        budget = settings.timeout
+        if stopped.get("limit") == "wall":
+            notes.append(
+                f"the notebook ran past {worker.wall_backstop(budget):g} s of wall-clock time, "
+                f"the backstop of its {budget:g} s CPU-time limit; cells from cell "
+                f"{stopped['cell']} on did not run"
+            )
+        else:
+            notes.append(
+                f"the notebook used up its {budget:g} s of CPU time (all its processes, "
+                f"measured by its control group); cells from cell {stopped['cell']} on did not run"
+            )
     if result.get("reset_failed"):
         notes.append("the grader could not undo the notebook's changes to the kernel")
     return notes
 
 
+def _limit_sentence(cell: dict, settings: Settings) -> str:
+    """Which limit stopped a cell, measured how, and what then happened."""
+    if cell.get("limit_source") == "notebook":
+        what = (
+            f"was interrupted when the notebook reached its limit of {settings.timeout:g} s of "
+            "CPU time (all cells together)"
+            if cell.get("limit") == "cpu"
+            else "was interrupted when the notebook reached its wall-clock backstop of "
+            f"{worker.wall_backstop(settings.timeout):g} s"
+        )
+    elif cell.get("limit") == "wall":
+        what = (
+            f"waited past its wall-clock backstop of "
+            f"{worker.wall_backstop(settings.cell_timeout):g} s (it used "
+            f"{cell.get('cpu_seconds', 0):g} s of CPU time) and was interrupted"
+        )
+    else:
+        what = (
+            f"used its limit of {settings.cell_timeout:g} s of CPU time (all its processes "
+            "together, measured by its control group) and was interrupted"
+        )
+    if cell["status"] == "stuck":
+        what += "; it ignored the interrupt: the kernel was stopped"
+    return what
+
+
+def _size(size: int) -> str:
+    return f"{size / (1 << 30):g} GiB" if size >= 1 << 30 else f"{size >> 20} MiB"
+
+
 def _row(grade_: SubmissionGrade) -> dict[str, object]:
     row: dict[str, object] = {"student": grade_.student}
     row |= {score.question: score.points for score in grade_.scores}
-    return row | {"total": grade_.total, "feedback": grade_.feedback()}
+    return row | {"total": grade_.total, "feedback": printable(grade_.feedback())}
 
 
-def _feedback_text(grade_: SubmissionGrade, lab: str, use_bwrap: bool) -> str:
+def _feedback_text(grade_: SubmissionGrade, lab: str, sandboxed: bool) -> str:
     lines = [f"{lab}: {grade_.student}", f"Total: {grade_.total:g} / {grade_.out_of:g}", ""]
     for score in grade_.scores:
         lines.append(
             f"{score.question} ({score.function}): {score.points:g} / {score.out_of:g}, "
             f"{score.passed} of {score.cases} tests passed"
         )
-        lines += [f"  - {failure}" for failure in score.failures]
+        lines += [f"  - {printable(failure)}" for failure in score.failures]
     if grade_.notes:
         lines += ["", "How the notebook ran:"] + [f"  - {note}" for note in grade_.notes]
-    sandbox = "bubblewrap sandbox" if use_bwrap else "no bubblewrap sandbox"
+    sandbox = "bubblewrap sandbox" if sandboxed else "no bubblewrap sandbox"
     lines += ["", f"Graded in {grade_.seconds:.1f} s ({sandbox})."]
     return "\n".join(lines) + "\n"
 
@@ -397,39 +696,27 @@ def _check_questions(solution: Path, questions: list[labs.Question], probes: dic
         )
 
 
-def _students(paths: list[Path], lab_stem: str) -> dict[str, Path]:
-    by_student: dict[str, list[Path]] = {}
-    for path in paths:
-        by_student.setdefault(student_id(path, lab_stem), []).append(path)
-    clashes = {student: found for student, found in by_student.items() if len(found) > 1}
-    if clashes:
-        listed = "; ".join(f"{s}: {', '.join(map(str, found))}" for s, found in clashes.items())
-        raise ValueError(f"Several submissions give the same student id ({listed}); rename them.")
-    return {student: found[0] for student, found in by_student.items()}
-
-
 def _sandbox_choice(requested: bool | None, log: Callable[[str], None]) -> bool:
+    """Whether kernels run in bubblewrap: fail closed unless the caller said ``False``.
+
+    Raises:
+        SandboxUnavailable: bubblewrap is required and does not work, or kernels could not
+            run as an unprivileged user.
+    """
     if requested is False:
-        log("Sandbox off (requested): submissions can read your files and reach the network.")
+        problem = unprivileged_problem(use_bwrap=False)
+        if problem:
+            raise SandboxUnavailable(f"Cannot grade with --no-sandbox: {problem}.")
+        log(f"Sandbox off (--no-sandbox): {NO_SANDBOX_GIVES_UP}.")
         return False
     problem = bwrap_problem()
-    if problem is None:
-        return True
-    if requested:
-        raise RuntimeError(f"The bubblewrap sandbox was required but {problem}.")
-    limits = "time, memory and process limits"
-    if os.geteuid() == 0 and sandbox_uids(1, use_bwrap=False) == [None]:
-        limits = "time and memory limits but as root (so without a process limit)"
-    log(
-        f"No sandbox: {problem}. Submissions still run with {limits}, each in its own "
-        "folder, but they can read what you can read and reach the network."
-    )
-    return False
-
-
-def _hidden_paths(solution: Path) -> tuple[Path, ...]:
-    """The solution's folder and the grader's own package (probes included)."""
-    return (solution.resolve().parent, Path(__file__).resolve().parent)
+    if problem is not None:
+        raise SandboxUnavailable(
+            f"The bubblewrap sandbox is required but {problem}. Install it (Debian/Ubuntu: "
+            "apt-get install bubblewrap), or pass --no-sandbox for notebooks you trust: "
+            f"{NO_SANDBOX_GIVES_UP}."
+        )
+    return True
 
 
 def _read_pid(path: Path | None) -> int | None:

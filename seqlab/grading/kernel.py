@@ -8,6 +8,12 @@ transformers (``user_expressions``), which a submission may have replaced.
 
 The kernel talks over Unix sockets in its own folder (``ipc`` transport), since inside
 bubblewrap it has no network, not even loopback.
+
+Time limits are CPU-time budgets: a cell may use ``Limit.cpu`` seconds of CPU time, counted
+over all the kernel's processes together (its control group, or its process tree where there
+is none), so that a loaded machine or a greedy neighbour, which slow a cell down without
+making it use more CPU, cannot push an honest cell over its limit. A wall-clock backstop
+(``Limit.wall``) stops cells that wait instead of computing (``time.sleep``, a blocked read).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from queue import Empty
 
@@ -28,6 +35,18 @@ from jupyter_client.connect import write_connection_file
 from seqlab.grading.sandbox import Sandbox
 
 INTERRUPT_GRACE_S = 5.0  # after an interrupt, how long a cell may take to stop
+START_UP_CPU_S = 120.0  # CPU time a kernel may use to start (TensorFlow's import takes ~5 s)
+START_UP_WALL_S = 600.0  # and the wall-clock backstop for that
+
+
+@dataclass(frozen=True)
+class Limit:
+    """How long code may run: ``cpu`` seconds of CPU time (all the kernel's processes) and
+    ``wall`` seconds of wall-clock time; ``source`` names what set it (for the notes)."""
+
+    cpu: float
+    wall: float
+    source: str = "cell"
 
 
 class KernelGone(RuntimeError):
@@ -41,11 +60,16 @@ class CellRun:
     ``status`` is ``"ok"``, ``"error"`` (``ename``/``evalue`` say which), ``"timeout"`` (the
     cell was interrupted at its limit and stopped), ``"stuck"`` (it ignored the interrupt and
     the kernel was killed) or ``"died"`` (the kernel process ended). ``stdout`` holds at most
-    ``max_output`` characters; ``truncated`` says whether more was printed.
+    ``max_output`` characters; ``truncated`` says whether more was printed. ``limit``: which
+    limit stopped a ``timeout`` or ``stuck`` cell, ``"cpu"`` or ``"wall"``; ``cpu_seconds``: the
+    CPU time the kernel's processes used during the cell.
     """
 
     status: str
     seconds: float
+    cpu_seconds: float = 0.0
+    limit: str = ""
+    limit_source: str = ""
     stdout: str = ""
     truncated: bool = False
     ename: str = ""
@@ -56,10 +80,18 @@ class CellRun:
 class Kernel:
     """A kernel started in ``sandbox``; use as a context manager so it is always killed."""
 
-    def __init__(self, sandbox: Sandbox, *, threads: int = 1, startup_timeout: float = 120.0):
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        threads: int = 1,
+        cpu_clock: Callable[[], float] | None = None,
+        pass_fds: tuple[int, ...] = (),
+    ):
         self.sandbox = sandbox
         self.threads = threads
-        self.startup_timeout = startup_timeout
+        self.cpu_clock = cpu_clock or time.monotonic  # no clock: CPU time counts as wall time
+        self.pass_fds = pass_fds
         self.process: subprocess.Popen | None = None
         self.client: BlockingKernelClient | None = None
 
@@ -74,7 +106,8 @@ class Kernel:
         """Launch the kernel and wait until it answers.
 
         Raises:
-            KernelGone: it exited or did not answer within ``startup_timeout`` seconds.
+            KernelGone: it exited, or did not answer within ``START_UP_CPU_S`` seconds of CPU
+                time (or ``START_UP_WALL_S`` of wall-clock time).
         """
         workdir = self.sandbox.workdir
         connection_file, _ = write_connection_file(
@@ -94,12 +127,14 @@ class Kernel:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group, killed as a whole
+            pass_fds=self.pass_fds,
         )
         self.client = BlockingKernelClient(connection_file=connection_file)
         self.client.load_connection_file()
         self.client.start_channels()
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
+        wall_deadline = time.monotonic() + START_UP_WALL_S
+        cpu_deadline = self.cpu_clock() + START_UP_CPU_S
+        while time.monotonic() < wall_deadline and self.cpu_clock() < cpu_deadline:
             if not self.alive():
                 raise KernelGone(
                     f"the kernel exited at start (exit code {self.process.returncode})"
@@ -111,7 +146,10 @@ class Kernel:
             except Empty:
                 continue
         else:
-            raise KernelGone(f"the kernel did not start within {self.startup_timeout:.0f} s")
+            raise KernelGone(
+                f"the kernel did not start within {START_UP_CPU_S:.0f} s of CPU time "
+                f"({START_UP_WALL_S:.0f} s of wall-clock time)"
+            )
         while True:  # drop the start-up chatter (status, kernel_info) before the first cell
             try:
                 self.client.get_iopub_msg(timeout=0.2)
@@ -124,17 +162,17 @@ class Kernel:
     def run(
         self,
         code: str,
-        timeout: float,
+        limit: Limit,
         *,
         max_output: int = 10_000,
         user_expressions: dict[str, str] | None = None,
     ) -> CellRun:
-        """Execute ``code`` with a limit of ``timeout`` seconds; never raises for the cell's sake.
+        """Execute ``code`` within ``limit``; never raises for the cell's sake.
 
         At the limit the kernel is interrupted; a cell still running ``INTERRUPT_GRACE_S``
         seconds later gets the kernel killed (status ``"stuck"``).
         """
-        started = time.monotonic()
+        started, cpu_started = time.monotonic(), self.cpu_clock()
         if self.client is None or not self.alive():
             return CellRun("died", 0.0)
         msg_id = self.client.execute(
@@ -144,23 +182,36 @@ class Kernel:
             allow_stdin=False,
             stop_on_error=False,
         )
-        deadline, interrupted = started + timeout, False
+        interrupted, grace_end, reached = False, 0.0, ""
         chunks: list[str] = []
         kept, truncated = 0, False
         error: dict = {}
+
+        def ended(status: str) -> CellRun:
+            cpu = self.cpu_clock() - cpu_started
+            return CellRun(
+                status, time.monotonic() - started, cpu, reached, limit.source,
+                "".join(chunks), truncated,
+            )  # fmt: skip
+
         while True:
             now = time.monotonic()
-            if now >= deadline:
-                if interrupted:
-                    self.kill()
-                    return CellRun("stuck", now - started, "".join(chunks), truncated)
-                self._interrupt()
-                interrupted, deadline = True, now + INTERRUPT_GRACE_S
+            if interrupted and now >= grace_end:
+                self.kill()
+                return ended("stuck")
+            if not interrupted:
+                if self.cpu_clock() - cpu_started >= limit.cpu:
+                    reached = "cpu"
+                elif now - started >= limit.wall:
+                    reached = "wall"
+                if reached:
+                    self._interrupt()
+                    interrupted, grace_end = True, now + INTERRUPT_GRACE_S
             try:
-                msg = self.client.get_iopub_msg(timeout=min(1.0, max(0.01, deadline - now)))
+                msg = self.client.get_iopub_msg(timeout=0.25 if interrupted else 0.5)
             except Empty:
                 if not self.alive():
-                    return CellRun("died", time.monotonic() - started, "".join(chunks), truncated)
+                    return ended("died")
                 continue
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
@@ -176,18 +227,17 @@ class Kernel:
                 error = content
             elif kind == "status" and content.get("execution_state") == "idle":
                 break
-        seconds = time.monotonic() - started
         reply = self._reply(msg_id)
-        stdout = "".join(chunks)
+        run = ended("timeout" if interrupted else "ok")
         if interrupted:
-            return CellRun("timeout", seconds, stdout, truncated)
+            return run
         if error or reply.get("status") == "error":
-            ename = error.get("ename") or reply.get("ename", "")
-            evalue = (error.get("evalue") or reply.get("evalue", ""))[:500]
-            return CellRun("error", seconds, stdout, truncated, ename, evalue)
-        return CellRun(
-            "ok", seconds, stdout, truncated, user_expressions=reply.get("user_expressions")
-        )
+            run.status = "error"
+            run.ename = str(error.get("ename") or reply.get("ename", ""))[:100]
+            run.evalue = str(error.get("evalue") or reply.get("evalue", ""))[:500]
+            return run
+        run.user_expressions = reply.get("user_expressions")
+        return run
 
     def kill(self) -> None:
         """Kill the kernel's whole process group and close the connection."""

@@ -1,9 +1,14 @@
 """Scoring, in the grader's own process: probe records of a submission against the reference's.
 
-A record is read only from a line that carries the run's token and only from the probe cell
-of its question; a test case with no record, or with more than one (a sign of forged output),
-fails. Each case that matches the reference passes, and a question earns
-``points * passed / cases`` (partial credit).
+Records come from the results pipe (:mod:`seqlab.grading.kernel_side` describes its lines). A
+record counts only when it carries the run's token and sits between its question's begin and
+end lines; a test case with no record, or with more than one (forged output), fails. Lines
+that do not belong (no token, outside a probe, garbled) are counted and reported: only the
+notebook's own code can have written them. Each case that matches the reference passes, and a
+question earns ``points * passed / cases`` (partial credit).
+
+Nothing here trusts a record: decoding and comparing happen per case inside ``try``, so a
+value that cannot be read or compared fails its case with a sentence, never the run.
 """
 
 from __future__ import annotations
@@ -15,11 +20,13 @@ from dataclasses import dataclass, field
 from seqlab.checks.compare import describe_mismatch, describe_type
 from seqlab.grading import kernel_side
 from seqlab.grading.probes import Call, Probe
+from seqlab.grading.safe_text import printable
 from seqlab.labs import Question
 
-Records = dict[str, dict[int, list[dict]]]  # question -> call number -> the records printed
+Records = dict[str, dict[int, list[dict]]]  # question -> call number -> the records received
 
 NOT_IMPLEMENTED = "not implemented"
+NOT_OWN = "not the student's own function"
 
 
 class ReferenceFailed(RuntimeError):
@@ -40,21 +47,54 @@ class QuestionScore:
     failures: list[str] = field(default_factory=list)  # one sentence per failed case
 
 
-def parse_records(probes_output: dict, token: str) -> Records:
-    """The records each probe cell printed under ``token``, by question and call number."""
+@dataclass
+class Channel:
+    """What the results pipe held: the records, and the lines that did not belong."""
+
+    records: Records
+    stray_lines: int = 0  # no token, outside a probe, or garbled
+    overflow: bool = False
+
+    @property
+    def problems(self) -> list[str]:
+        notes = []
+        if self.stray_lines:
+            notes.append(
+                f"{self.stray_lines} line(s) on the grader's result pipe did not come from its "
+                "probes: the notebook wrote to it (an attempt to forge results?)"
+            )
+        if self.overflow:
+            notes.append("the probes' results were too large; the rest was dropped")
+        return notes
+
+
+def parse_channel(text: str, token: str, overflow: bool = False) -> Channel:
+    """The records each question's probe wrote under ``token``, by question and call number."""
     records: Records = defaultdict(lambda: defaultdict(list))
-    for question, output in probes_output.items():
-        for line in output.get("stdout", "").splitlines():
-            parts = line.split(" ", 3)
-            if len(parts) != 4 or parts[0] != token or parts[1] != question:
-                continue
+    stray, open_question = 0, None
+    for line in text.splitlines():
+        parts = line.split(" ", 4)
+        if len(parts) < 3 or parts[0] != token:
+            stray += 1
+            continue
+        kind, question = parts[1], parts[2]
+        if kind == "B" and len(parts) == 3 and open_question is None:
+            open_question = question
+        elif kind == "E" and len(parts) == 3 and question == open_question:
+            open_question = None
+        elif kind == "R" and len(parts) == 5 and question == open_question:
             try:
-                number, record = int(parts[2]), json.loads(parts[3])
-            except ValueError:
-                record, number = {"garbled": True}, -1
+                number, record = int(parts[3]), json.loads(parts[4])
+            except (ValueError, RecursionError):
+                stray += 1
+                continue
             if isinstance(record, dict):
                 records[question][number].append(record)
-    return records
+            else:
+                stray += 1
+        else:
+            stray += 1
+    return Channel(records, stray, overflow)
 
 
 def expected_results(calls: dict[str, list[Call]], reference: dict, token: str) -> Records:
@@ -72,15 +112,17 @@ def expected_results(calls: dict[str, list[Call]], reference: dict, token: str) 
             f"cell {cell['cell']} of the reference solution ({cell['first_line']}) ended with "
             f"{cell['status']} {cell['ename']}: {cell['evalue']}"
         )
-    records = parse_records(reference["probes"], token)
+    channel = parse_channel(reference.get("channel", ""), token)
+    records = channel.records
     for question, question_calls in calls.items():
         for number in range(len(question_calls)):
             found = records[question][number]
             if len(found) != 1 or "value" not in found[0]:
+                probe = reference["probes"].get(question, {})
                 raise ReferenceFailed(
                     f"the reference solution gave {found or 'nothing'} for {question} call "
-                    f"{number}; its probe cell ended with "
-                    f"{reference['probes'].get(question, {}).get('status', 'no run')}"
+                    f"{number}; its probe cell ended with {probe.get('status', 'no run')} "
+                    f"{probe.get('ename', '')} {probe.get('evalue', '')}".rstrip()
                 )
     return records
 
@@ -142,22 +184,38 @@ def _failure(
             f"no function {probe.function}",
             f"no function named `{probe.function}` (was its cell deleted or the function renamed?)",
         )
+    if "foreign" in record:
+        return NOT_OWN, (
+            f"`{probe.function}` is {printable(str(record['foreign']), 160)}: a graded function "
+            "must be written in the notebook, so it earns nothing"
+        )
     if record.get("error") == "NotImplementedError":
         return NOT_IMPLEMENTED, f"{text}: {NOT_IMPLEMENTED}"
+    if record.get("error") == "AnswerWithheld":
+        return NOT_OWN, f"{text} called {printable(str(record.get('message', '')), 200)}"
     if "timeout" in record:
-        return "too slow", f"{text} took longer than {record['timeout']:g} s"
+        return "too slow", f"{text} took more than {record['timeout']} s of CPU time"
     if "too_large" in record:
-        return "wrong", f"{text} returned a value too large to compare"
+        return "wrong", f"{text} returned a value too large to compare ({record['too_large']})"
+    if "unencodable" in record:
+        return "wrong", f"{text} returned a value that could not be sent back"
     if "error" in record:
-        return "wrong", f"{text} raised {record['error']}: {record.get('message', '')}"
+        error, message = str(record["error"]), str(record.get("message", ""))
+        return "wrong", printable(f"{text} raised {error}: {message}", 400)
     if "value" not in record:
         return "wrong", f"{text}: unreadable result"
-    actual = kernel_side.decode(record["value"])
-    problem = describe_mismatch(
-        actual, kernel_side.decode(expected["value"]), rtol=probe.rtol, atol=probe.atol
-    )
-    if problem is None:
-        return "", None
-    if isinstance(actual, kernel_side.Opaque):
-        problem = f"returned {describe_type(actual)} {actual!r}"
-    return "wrong", f"{text} {problem}"
+    try:
+        actual = kernel_side.decode(record["value"])
+        problem = describe_mismatch(
+            actual, kernel_side.decode(expected["value"]), rtol=probe.rtol, atol=probe.atol
+        )
+        if problem is None:
+            return "", None
+        if isinstance(actual, kernel_side.Opaque):
+            problem = f"returned {describe_type(actual)} {actual!r}"
+    except Exception as error:  # anything a hostile value can make decoding or comparing do
+        return "wrong", (
+            f"{text} returned a value the grader could not compare "
+            f"({type(error).__name__}: {str(error)[:100]})"
+        )
+    return "wrong", printable(f"{text} {problem}", 400)
