@@ -8,10 +8,11 @@ is always whole: an interrupted run keeps every finished row, and the next run w
 folder ``<gradebook name>_feedback/`` next to the CSV, named by :func:`file_stem` (distinct
 ids always get distinct files).
 
-Cells are written so that a spreadsheet cannot run them (a leading ``'`` before ``=``, ``+``,
-``-``, ``@``, tab or carriage return, OWASP's rule against CSV injection) and read back
-unchanged. The gradebook keeps a digest of what it last wrote: :meth:`Gradebook.verify` finds
-out whether anything else changed the file since, and puts the grader's rows back.
+Cells are written with control characters escaped and so that a spreadsheet cannot run them
+(a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab or carriage return, OWASP's rule
+against CSV injection), and read back unchanged. The gradebook keeps a digest of what it last
+wrote: :meth:`Gradebook.verify` finds out whether anything else changed the file since, and
+puts the grader's rows back.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from seqlab.grading.safe_text import csv_cell, file_stem, from_csv_cell
+from seqlab.grading.safe_text import csv_cell, file_stem, from_csv_cell, printable
 
 
 class GradebookMismatch(ValueError):
@@ -72,7 +73,8 @@ class Gradebook:
         writer = csv.DictWriter(text, fieldnames=self.columns, lineterminator="\n")
         writer.writeheader()
         for name in sorted(self.rows):
-            writer.writerow({key: csv_cell(value) for key, value in self.rows[name].items()})
+            row = self.rows[name]
+            writer.writerow({key: csv_cell(printable(value)) for key, value in row.items()})
         data = text.getvalue()
         write_atomically(self.path, data)
         self.digest = hashlib.sha256(data.encode("utf-8", "backslashreplace")).hexdigest()

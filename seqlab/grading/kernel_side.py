@@ -130,19 +130,20 @@ def encode(value, _budget=None, _depth=0):
 def _encode_array(array, budget, depth):
     budget.spend(array.size)
     dtype = array.dtype
+    flat = array.ravel()  # the data travels flat, with its shape beside it
     shape = [int(n) for n in array.shape]
     if dtype.kind in NUMERIC_KINDS or dtype.kind == "U":
         if dtype.kind == "U" and dtype.itemsize // 4 > MAX_TEXT:
             raise TooLarge(f"strings of more than {MAX_TEXT:,} characters")
-        data = array.tolist()
+        data = flat.tolist()
     elif dtype.kind == "c":
-        data = array.astype(complex).view(float).tolist()  # real and imaginary parts
+        data = flat.astype(complex).view(float).tolist()  # real and imaginary parts in turn
     elif dtype.kind in DATE_KINDS:
-        data = array.view("int64").tolist()
+        data = flat.view("int64").tolist()
     elif dtype.kind == "S":
-        data = [item.decode("latin-1") for item in array.ravel().tolist()]
+        data = [item.decode("latin-1") for item in flat.tolist()]
     elif dtype.kind == "O":
-        data = [encode(item, budget, depth + 1) for item in array.ravel().tolist()]
+        data = [encode(item, budget, depth + 1) for item in flat.tolist()]
     else:
         return {"__opaque__": f"ndarray of dtype {dtype}", "repr": _short_repr(array)}
     return {"__ndarray__": data, "dtype": dtype.str, "shape": shape}

@@ -448,7 +448,9 @@ def remove_tree(path: Path) -> str | None:
                     children = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries]
                 for child, is_folder in children:
                     try:
-                        if is_folder:
+                        if is_folder:  # moving a folder needs rights on the folder itself
+                            with contextlib.suppress(OSError):
+                                os.chmod(child, 0o700, dir_fd=folder)
                             counter += 1
                             moved = f"{prefix}{counter}"
                             os.rename(child, moved, src_dir_fd=folder, dst_dir_fd=top)

@@ -26,10 +26,12 @@ from typing import Any
 
 import numpy as np
 
+from seqlab.checks import rules as stated_rules
 from seqlab.checks.compare import short_repr
 from seqlab.grading import kernel_side
 
 KERNEL_SOURCE = Path(kernel_side.__file__).read_text(encoding="utf-8")
+RULES_SOURCE = Path(stated_rules.__file__).read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,27 @@ class Probe:
     rtol: float = 1e-5
     atol: float = 1e-6
     seconds: float = 10.0
+
+
+def stated(rules, observe: str | None = None) -> str:
+    """An ``observe`` expression that also grades the lab's stated ``rules``.
+
+    ``rules`` are :class:`seqlab.checks.Rule` objects (the check's own, so that check and
+    grader read the same rules). In the kernel the expression gives ``{"value": result (or
+    what ``observe`` sees of it), "rules": {fact: value}}`` with the facts of
+    :mod:`seqlab.checks.rules`, computed from the function the probe called (read from the
+    calling frame) and its result; the reference solution's facts are the expected ones.
+    """
+    names = [rule.fact for rule in rules]
+    value = f"eval({observe!r}, {{'result': result, 'numpy': numpy}})" if observe else "result"
+    return (
+        "(lambda scope: {'value': "
+        + value
+        + ", 'rules': (exec("
+        + repr(RULES_SOURCE)
+        + ", scope), scope['facts'](__import__('sys')._getframe(1).f_locals.get('function'), "
+        "result, " + repr(names) + "))[1]})({})"
+    )
 
 
 class ProbeError(LookupError):
