@@ -21,8 +21,7 @@ $(STAMP): pyproject.toml requirements.lock tools/install-venv | $(BIN)/python
 	tools/install-venv $(VENV)
 	$(BIN)/python -m ipykernel install --sys-prefix --name seqlab --display-name "Python (seqlab)" \
 		--env TF_CPP_MIN_LOG_LEVEL 3 --env PYTHONHASHSEED 0
-	mkdir -p $(VENV)/etc/jupyter/jupyter_server_config.d
-	cp tools/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.d/seqlab.json
+	cp tools/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $@
 
 ## lab: start JupyterLab at the course (pass JupyterLab options with ARGS="--port 8899")

@@ -183,6 +183,14 @@ def _committed_figures(path: Path) -> int:
     return sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
 
 
+def test_only_the_seqlab_kernel_is_offered(jupyterlab):
+    url, token = jupyterlab
+    with urllib.request.urlopen(f"{url}/api/kernelspecs?token={token}", timeout=30) as answer:
+        specs = json.load(answer)
+    assert specs["default"] == "seqlab"
+    assert list(specs["kernelspecs"]) == ["seqlab"], "the launcher would offer a second kernel"
+
+
 def test_lecture_runs_clean_in_the_browser(page, jupyterlab):
     _open(page, jupyterlab, LECTURE)
     _run_all(page, timeout_ms=600_000)
