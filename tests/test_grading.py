@@ -181,14 +181,6 @@ def test_gradebook_rows_persist_and_other_columns_are_refused(tmp_path):
         Gradebook(path, ["q1", "q2"])
 
 
-def test_duplicate_student_ids_are_refused(tmp_path):
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    paths = [save(tmp_path / d, "alice", nbformat.read(LAB, as_version=4)) for d in "ab"]
-    with pytest.raises(ValueError, match="same student id"):
-        grade(SOLUTION, paths, tmp_path / "g.csv")
-
-
 def descendants(pid: int) -> set[int]:
     """The processes started, directly or not, by ``pid``."""
     parents = {}

@@ -308,7 +308,8 @@ def test_links_fifos_and_folders_are_refused(tmp_path):
         ("link.ipynb", "symbolic link"),
         ("fifo.ipynb", "not a regular file"),
         ("dir.ipynb", "not a regular file"),
-        ("linked_folder/solutions.ipynb", "symbolic link to a folder"),
+        ("linked_folder", "symbolic link to a folder"),
+        ("linked_folder/solutions.ipynb", "through a symbolic link to a folder"),
     ]:
         with pytest.raises(SubmissionRefused, match=reason):
             read_submission(Submission(folder / name, folder, name))

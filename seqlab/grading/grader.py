@@ -157,16 +157,16 @@ def student_id(path: Path, lab_stem: str) -> str:
 def find_submissions(paths: list[Path]) -> list[tuple[Path, Path]]:
     """``(notebook, folder it was found in)`` for the notebooks among ``paths``.
 
-    A folder stands for the ``*.ipynb`` entries under it (links and odd files included: they
-    are refused later with a row that says why).
+    A folder stands for the ``*.ipynb`` entries under it, links and odd files included, and
+    for every symbolic link to a folder under it (never followed): each is refused later with
+    a row that says why.
     """
     found = []
     for path in paths:
         if path.is_dir() and not path.is_symlink():
-            entries = sorted(
-                p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-            )
-            found += [(entry, path) for entry in entries]
+            entries = {p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts}
+            entries |= {p for p in path.rglob("*") if p.is_symlink() and p.is_dir()}
+            found += [(entry, path) for entry in sorted(entries)]
         elif os.path.lexists(path):
             found.append((path, path.parent))
         else:
@@ -236,9 +236,10 @@ def read_submission(submission: Submission) -> bytes:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         if os.path.islink(path):
+            what = "a folder (its notebooks are not graded)" if path.is_dir() else "a file"
             raise SubmissionRefused(
-                "the submission is a symbolic link, not a file: only a notebook file of its "
-                "own is graded"
+                f"the submission is a symbolic link to {what}: only notebook files inside "
+                "the submissions folder are graded"
             ) from None
         raise SubmissionRefused(f"the submission could not be opened ({error.strerror})") from None
     try:
