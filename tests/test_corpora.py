@@ -32,6 +32,8 @@ GENERATED = [
     "species/test.conll",
     "species/train.conll",
     "species/val.conll",
+    "topics/test.tsv",
+    "topics/train.tsv",
 ]
 GENERA = {species.genus for species in GAZETTEER}
 

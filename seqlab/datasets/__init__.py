@@ -13,7 +13,8 @@ Return conventions:
   ``load_seattle_weather``, ``load_stocks``) return ``(train, val, test)``:
   pandas DataFrames with a DatetimeIndex, split chronologically 70/15/15 %;
   ``split="all"`` returns the whole series as one DataFrame.
-- Labelled text (``load_sentiment``) returns ``(x_train, y_train), (x_test, y_test)``
+- Labelled text (``load_sentiment``, ``load_topics``) returns
+  ``(x_train, y_train), (x_test, y_test)``
   like ``keras.datasets``; ``split=`` picks one split as ``(x, y)``.
 - Your own labelled sentences (``load_labelled_sentences``) are ``(texts, labels,
   classes)``: texts and int64 class indices as above, and the class names.
@@ -30,7 +31,12 @@ from seqlab.datasets.conll import load_conll, to_iob2
 from seqlab.datasets.corpora import load_sentiment, load_species, load_species_gazetteer
 from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
 from seqlab.datasets.imdb import fetch_imdb, load_aclimdb, load_imdb
-from seqlab.datasets.labelled import LabelledSentences, load_labelled_sentences
+from seqlab.datasets.labelled import (
+    TOPICS,
+    LabelledSentences,
+    load_labelled_sentences,
+    load_topics,
+)
 from seqlab.datasets.text import fetch_shakespeare, load_python_source
 from seqlab.datasets.timeseries import (
     chronological_split,
@@ -54,6 +60,8 @@ __all__ = [
     "load_species",
     "load_species_gazetteer",
     "load_stocks",
+    "load_topics",
+    "TOPICS",
     "chronological_split",
     # readers of real formats
     "load_aclimdb",

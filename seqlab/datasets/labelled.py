@@ -20,7 +20,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from seqlab.datasets._files import shipped_file
+from seqlab.datasets._registry import DatasetInfo, check_choice, register
+
 BOM = "\ufeff"
+TOPICS = ("football", "basketball", "tennis", "cycling")
+TOPICS_SPLITS = ("train", "test")
 TAB_SUFFIXES = (".tsv", ".tab")
 
 
@@ -136,3 +141,59 @@ def _sorted_classes(names: set[str]) -> list[str]:
         return sorted(names, key=int)
     except ValueError:
         return sorted(names)
+
+
+def load_topics(split: str | None = None):
+    """One-sentence sports reports, each about one of four sports: a multiclass corpus.
+
+    The label is the sport of the main clause; about two reports in five add a side
+    clause about another sport ("while the sprinter won the bunch sprint, the point
+    guard ..."), and in ``test`` each of those comes with its twin, the same words with
+    the clauses' sports swapped and the other label. See ``info("topics")`` and
+    ``seqlab.datasets.generators.topics``.
+
+    Args:
+        split: ``None`` for train and test, or ``"train"`` (8,000 reports) or ``"test"``
+            (2,000).
+
+    Returns:
+        ``(x_train, y_train), (x_test, y_test)``, or ``(x, y)`` for one split: ``x`` a NumPy
+        array of str, shape ``(n,)``; ``y`` int64, shape ``(n,)``, the index of the sport in
+        ``TOPICS`` = ``("football", "basketball", "tennis", "cycling")``.
+
+    Raises:
+        ValueError: an unknown ``split``; the message lists the valid ones.
+        DataFileError: a data file is missing or corrupted; the message says how to restore it.
+    """
+    if split is None:
+        return tuple(load_topics(name) for name in TOPICS_SPLITS)
+    path = shipped_file(f"topics/{check_choice(split, TOPICS_SPLITS)}.tsv")
+    texts, labels, _ = load_labelled_sentences(path, classes=list(TOPICS))
+    return texts, labels
+
+
+register(
+    DatasetInfo(
+        name="topics",
+        title="One-sentence sports reports labelled with one of four sports",
+        origin="generated",
+        source=(
+            "seqlab.datasets.generators.topics (seeded, deterministic); files in "
+            "datasets/topics/"
+        ),
+        license="MIT (the seqlab project)",
+        size=(
+            "train 8,000, test 2,000 reports of 3 to 27 words; 4 classes about equally "
+            "frequent; about 2 in 5 with a side clause about another sport; 778 kB"
+        ),
+        fields={
+            "x": "str, the report: lower-case words with their commas",
+            "y": "int64, the sport: 0 football, 1 basketball, 2 tennis, 3 cycling",
+        },
+        used_in=(
+            "08 sentiment: a softmax over four classes, bag of words against GRU on the "
+            "reports whose side clause names another sport"
+        ),
+        loader="load_topics(split=None)",
+    )
+)

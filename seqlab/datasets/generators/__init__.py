@@ -8,7 +8,7 @@ every run and every supported Python: the generators draw from their own seeded
 
 from __future__ import annotations
 
-from seqlab.datasets.generators import sentiment, species
+from seqlab.datasets.generators import sentiment, species, topics
 
 
 def generated_files() -> dict[str, str]:
@@ -22,4 +22,8 @@ def generated_files() -> dict[str, str]:
         for split, sentences in species.generate().items()
     )
     files["species/gazetteer.tsv"] = species.gazetteer_tsv()
+    files.update(
+        (f"topics/{split}.tsv", topics.to_tsv(reports))
+        for split, reports in topics.generate().items()
+    )
     return files
