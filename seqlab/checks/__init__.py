@@ -18,6 +18,6 @@ Adding the checks of lab NN: write ``seqlab/checks/labNN.py`` with one function 
 the hints for that question's common mistakes. :mod:`seqlab.checks.lab02` is the model.
 """
 
-from seqlab.checks.core import Case, CheckFailed, run_check
+from seqlab.checks.core import Case, CheckFailed, Rule, run_check
 
-__all__ = ["Case", "CheckFailed", "run_check"]
+__all__ = ["Case", "CheckFailed", "Rule", "run_check"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from seqlab.checks import rules as stated_rules
 from seqlab.checks.compare import common_mistake, describe_mismatch, short_repr
 
 # A lab-specific hint: given the case and the returned value, a sentence or None.
@@ -37,6 +38,17 @@ class Case:
         parts = [short_repr(arg, limit) for arg in self.args]
         parts += [f"{key}={short_repr(value, limit)}" for key, value in self.kwargs.items()]
         return f"{name}({', '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule the lab states: the fact (a key of :data:`seqlab.checks.rules.FACTS`) must be
+    ``holds``, else the check fails with ``message``. The grader's probe of the question
+    compares the same fact with the reference solution's (``Probe.rules``)."""
+
+    fact: str
+    holds: bool
+    message: str
 
 
 class CheckFailed(AssertionError):
@@ -69,12 +81,15 @@ def run_check(
     *,
     hints: Sequence[Hint] = (),
     error_hints: Mapping[type[BaseException], str] | None = None,
+    rules: Sequence[Rule] = (),
 ) -> None:
     """Call ``function`` on each case; print a line if all pass, else raise :class:`CheckFailed`.
 
     ``hints`` recognise the lab's common mistakes from a case and the returned value;
     ``error_hints`` map an exception type the function raised to a hint. The arguments are
     deep-copied for every call, so a function that changes its inputs cannot spoil later cases.
+    ``rules`` are the lab's stated rules: checked on the function before the cases and on
+    every result that matches its expected value.
     """
     if not callable(function):
         raise CheckFailed(
@@ -82,6 +97,9 @@ def run_check(
             f"got {type(function).__name__} {short_repr(function, 40)}."
         )
     name = getattr(function, "__name__", "your function")
+    for rule in rules:
+        if rule.fact == "uses Keras" and stated_rules.uses_keras(function) != rule.holds:
+            raise CheckFailed(f"{question}: {name} {rule.message}")
     for case in cases:
         call = case.call_text(name)
         try:
@@ -105,6 +123,12 @@ def run_check(
             raise CheckFailed(
                 f"{question}: {call} {problem}.", hint or common_mistake(actual, case.expected)
             )
+        for rule in rules:
+            if (
+                rule.fact != "uses Keras"
+                and stated_rules.facts(function, actual, [rule.fact])[rule.fact] != rule.holds
+            ):
+                raise CheckFailed(f"{question}: {call} {rule.message}")
     print(f"{question}: all {len(cases)} public tests passed (the grader tries other inputs too).")
 
 

@@ -22,7 +22,14 @@ import numpy as np
 
 from seqlab import numpy_rnn
 from seqlab.checks import recurrent
-from seqlab.checks.core import Case, run_check
+from seqlab.checks.core import Case, Rule, run_check
+
+# The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab03).
+RULES = {
+    "q2": [Rule("tuple", True, recurrent.TUPLE_RULE)],
+    "q3": [Rule("uses Keras", False, "builds a Keras layer: count from the shapes of the three "
+                "weight arrays, without building a layer.")],
+}
 
 CELL_ARGUMENTS = ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias")
 
@@ -62,7 +69,7 @@ def q1(rnn_cell_forward) -> None:
         "q1",
         rnn_cell_forward,
         CELL_CASES,
-        hints=[_no_tanh, _other_activation, _transposed, _term_off],
+        hints=[_bias_outside, _no_tanh, _other_activation, _transposed, _term_off],
         error_hints={ValueError: recurrent.MATMUL_HINT.format(k="")},
     )
 
@@ -83,13 +90,20 @@ def q2(rnn_forward) -> None:
         _sequence_case(7, 3, 1, 2, 2),
         _sequence_case(8, 1, 8, 1, 3),
     ]
-    run_check("q2", rnn_forward, cases, hints=[recurrent.sequence_hint(cell_state=False)])
+    run_check(
+        "q2",
+        rnn_forward,
+        cases,
+        hints=[recurrent.sequence_hint(cell_state=False)],
+        error_hints=recurrent.SEQUENCE_ERROR_HINTS,
+        rules=RULES["q2"],
+    )
 
 
 def q3(rnn_parameter_count) -> None:
     """``rnn_parameter_count(units, features)``: u(u + m + 1)."""
     cases = [Case((4, 3), 32), Case((16, 1), 288), Case((32, 10), 1376), Case((1, 1), 3)]
-    run_check("q3", rnn_parameter_count, cases, hints=[_count_hint])
+    run_check("q3", rnn_parameter_count, cases, hints=[_count_hint], rules=RULES["q3"])
 
 
 def tagger_summary(features: int, units: int, classes: int) -> dict:
@@ -103,6 +117,8 @@ def tagger_summary(features: int, units: int, classes: int) -> dict:
         "output activation": "softmax",
         "parameters": recurrent.RECURRENT_PARAMETERS["SimpleRNN"](units, features)
         + (units + 1) * classes,
+        "recurrent settings": [recurrent.default_settings("SimpleRNN")],
+        "compiled": False,
     }
 
 
@@ -112,7 +128,14 @@ def q4(build_tagger) -> None:
         Case((3, 8, 5), tagger_summary(3, 8, 5)),
         Case((1, 16, 2), tagger_summary(1, 16, 2)),
     ]
-    run_check("q4", recurrent.summarised(build_tagger), cases, hints=[_tagger_hint])
+    run_check(
+        "q4",
+        recurrent.summarised(build_tagger),
+        cases,
+        hints=[_tagger_hint],
+        error_hints={ValueError: "keras.Input's shape leaves out the batch axis: "
+                     "shape=(None, features) for sequences of features."},
+    )
 
 
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
@@ -120,6 +143,15 @@ def q4(build_tagger) -> None:
 
 def _pre_activation(x_t, h_prev, kernel, recurrent_kernel, bias):
     return x_t @ kernel + h_prev @ recurrent_kernel + bias
+
+
+def _bias_outside(case: Case, returned) -> str | None:
+    x_t, h_prev, kernel, recurrent_kernel, bias = case.args
+    if np.any(bias) and recurrent.matches(
+        returned, np.tanh(x_t @ kernel + h_prev @ recurrent_kernel) + bias
+    ):
+        return "the bias is added outside the tanh: h_next = tanh(... + bias), the bias inside."
+    return None
 
 
 def _no_tanh(case: Case, returned) -> str | None:
@@ -157,7 +189,7 @@ TERM_HINTS = {
     "h_prev": "only h_prev is non-zero here (x_t and bias are zeros): check the recurrent term "
     "h_prev @ recurrent_kernel.",
     "bias": "only the bias is non-zero here (x_t and h_prev are zeros): h_next should be "
-    "tanh(bias) in every row; check that the bias is added once, inside the tanh.",
+    "tanh(bias) in every row; check that the bias is added once.",
 }
 
 
@@ -202,4 +234,4 @@ def _tagger_hint(case: Case, summary) -> str | None:
         return "the Dense layer needs activation='softmax': a class distribution per step."
     if summary.get("layers") != expected["layers"]:
         return f"the model should be exactly these layers after the Input: {expected['layers']}."
-    return None
+    return recurrent.settings_hint(summary, expected)

@@ -21,6 +21,50 @@ import numpy as np
 from seqlab.checks.compare import describe_mismatch
 from seqlab.checks.core import Case
 
+# The settings of a recurrent layer that a lab fixes by leaving them at Keras's defaults.
+RECURRENT_SETTINGS = (
+    "{'activation': getattr(layer.activation, '__name__', str(layer.activation)), "
+    "'go_backwards': bool(layer.go_backwards), "
+    "'unit_forget_bias': getattr(layer, 'unit_forget_bias', None), "
+    "'reset_after': getattr(layer, 'reset_after', None)}"
+)
+
+
+def default_settings(layer: str) -> dict:
+    """The :data:`RECURRENT_SETTINGS` of ``keras.layers.<layer>(units)`` with its defaults."""
+    return {
+        "activation": "tanh",
+        "go_backwards": False,
+        "unit_forget_bias": True if layer == "LSTM" else None,
+        "reset_after": True if layer == "GRU" else None,
+    }
+
+
+SETTINGS_HINTS = {
+    "activation": "the recurrent layer uses activation {value!r}: keep its default, 'tanh' "
+    "(leave activation= out).",
+    "go_backwards": "go_backwards=True reads each sequence from its end: leave go_backwards at "
+    "False.",
+    "unit_forget_bias": "unit_forget_bias={value}: keep Keras's default unit_forget_bias=True "
+    "(the forget gate starts open).",
+    "reset_after": "reset_after={value}: keep Keras's default GRU, reset_after=True.",
+}
+
+
+def settings_hint(summary, expected) -> str | None:
+    """A sentence for the first recurrent setting or compile state that differs, or None."""
+    if not isinstance(summary, dict):
+        return None
+    if summary.get("compiled") and not expected.get("compiled"):
+        return "return the model not compiled: the caller compiles it (drop model.compile)."
+    pairs = zip(summary.get("recurrent settings", []), expected["recurrent settings"], strict=False)
+    for got, want in pairs:
+        for key, template in SETTINGS_HINTS.items():
+            if isinstance(got, dict) and got.get(key) != want[key]:
+                return template.format(value=got.get(key))
+    return None
+
+
 # Layers without the InputLayer that a functional model lists first, so Sequential and
 # functional models built from the same layers summarise alike.
 MODEL_SUMMARY = (
@@ -30,7 +74,10 @@ MODEL_SUMMARY = (
     "'input shape': tuple(result.inputs[0].shape), "
     "'output shape': tuple(result.outputs[0].shape), "
     "'output activation': getattr(getattr(layers[-1], 'activation', None), '__name__', None), "
-    "'parameters': result.count_params()"
+    "'parameters': result.count_params(), "
+    + "'recurrent settings': [" + RECURRENT_SETTINGS + " for layer in layers "
+    "if hasattr(layer, 'go_backwards')], "
+    "'compiled': bool(getattr(result, 'compiled', False))"
     "})([layer for layer in result.layers if type(layer).__name__ != 'InputLayer'])"
 )
 
@@ -80,6 +127,8 @@ def model_summary_of(layer: str, timesteps: int, features: int, units: int, clas
         "output shape": (None, classes),
         "output activation": "softmax",
         "parameters": RECURRENT_PARAMETERS[layer](units, features) + (units + 1) * classes,
+        "recurrent settings": [default_settings(layer)],
+        "compiled": False,
     }
 
 
@@ -95,6 +144,12 @@ def _model_hint(case: Case, summary) -> str | None:
     expected = case.expected
     if not isinstance(summary, dict):
         return None
+    if summary.get("input shape") == (None, None, expected["input shape"][2]):
+        return (
+            f"the model reads windows of a fixed length: keras.Input(shape=(timesteps, "
+            f"features)), here shape=({expected['input shape'][1]}, "
+            f"{expected['input shape'][2]}), not (None, features)."
+        )
     if summary.get("output shape") == (None, expected["input shape"][1], expected["units"][-1]):
         return (
             "the recurrent layer should hand only its last state to the classifier: leave "
@@ -104,7 +159,7 @@ def _model_hint(case: Case, summary) -> str | None:
         return "the Dense layer needs activation='softmax': one probability per class."
     if summary.get("layers") != expected["layers"]:
         return f"the model should be exactly these layers after the Input: {expected['layers']}."
-    return None
+    return settings_hint(summary, expected)
 
 
 MODEL_HINTS = [_model_hint]
@@ -124,6 +179,15 @@ def sequence_hint(*, cell_state: bool) -> Callable:
             return "outputs holds the hidden state of every step: shape (n, T, u), not (n, u)."
         if shape == (steps, n, units) and steps != n:
             return "stack the steps along axis 1, so outputs is (n, T, u): batch first, as Keras."
+        if (
+            np.shape(returned[0]) == outputs.shape and steps > 1
+            and not np.any(np.asarray(returned[0])[:, 0])
+            and matches(np.asarray(returned[0])[:, 1:], outputs[:, :-1])
+        ):
+            return (
+                "outputs is one step late: append the state after each step (outputs[:, 0] is "
+                "h_1, not the initial zeros)."
+            )
         if matches(returned[0], outputs) and not matches(returned[1], outputs[:, -1]):
             return "h_T is the hidden state after the last step, the same as outputs[:, -1]."
         if not matches(np.asarray(returned[0])[:, 0], outputs[:, 0]):
@@ -134,3 +198,12 @@ def sequence_hint(*, cell_state: bool) -> Callable:
         return "the first step is right: carry the state(s) of each step into the next one."
 
     return hint
+
+
+SEQUENCE_ERROR_HINT = (
+    "inputs is (n, T, m), batch first: step t of every sequence is inputs[:, t] (inputs[t] is "
+    "the whole sequence number t)."
+)
+SEQUENCE_ERROR_HINTS = {IndexError: SEQUENCE_ERROR_HINT, ValueError: SEQUENCE_ERROR_HINT}
+
+TUPLE_RULE = "returned a list: return a tuple, not a list, e.g. `return outputs, h_T`."

@@ -22,7 +22,7 @@ MISTAKES = {
             "not kernel @ x_t"),
         Mistake("bias outside the tanh", _CELL.format(
             "np.tanh(x_t @ kernel + h_prev @ recurrent_kernel) + bias"),
-            "added once, inside the tanh"),
+            "bias is added outside the tanh"),
         Mistake("recurrent term forgotten", _CELL.format("np.tanh(x_t @ kernel + bias)"),
                 "check the recurrent term"),
         Mistake("float32", _CELL.format(
@@ -30,7 +30,7 @@ MISTAKES = {
             "float64"),
         Mistake("the two weight matrices swapped", _CELL.format(
             "np.tanh(x_t @ recurrent_kernel + h_prev @ kernel + bias)"),
-            "kernel goes with x_t"),
+            "not kernel @ x_t"),
     ],
     "q2": [
         Mistake("state not carried", """
@@ -193,7 +193,7 @@ MISTAKES = {
                     keras.layers.SimpleRNN(units, return_sequences=True),
                     keras.layers.Dense(classes, activation="softmax"),
                 ])
-            """, "keras.Input(shape=(None, features))"),
+            """, "leaves out the batch"),
     ],
 }
 

@@ -162,7 +162,7 @@ MISTAKES = {
         Mistake("no softmax", _model(_INPUT, "keras.layers.LSTM(units)", "keras.layers.Dense(classes)"),
                 "activation='softmax'"),
         Mistake("compiled", _model(_INPUT, "keras.layers.LSTM(units)", _DENSE, compile_it=True),
-                "not yet compiled"),
+                "not compiled"),
         Mistake("go_backwards", _model(_INPUT, "keras.layers.LSTM(units, go_backwards=True)", _DENSE),
                 "go_backwards"),
         Mistake("unit_forget_bias=False", _model(_INPUT, "keras.layers.LSTM(units, unit_forget_bias=False)", _DENSE),

@@ -123,7 +123,7 @@ MISTAKES = {
                 "leave return_sequences at False"),
         Mistake("no softmax", _builder("layers[layer](units)", last="keras.layers.Dense(classes)"),
                 "activation='softmax'"),
-        Mistake("compiled", _builder("layers[layer](units)", compile_it=True), "not yet compiled"),
+        Mistake("compiled", _builder("layers[layer](units)", compile_it=True), "not compiled"),
         Mistake("go_backwards", _builder("layers[layer](units, go_backwards=True)"), "go_backwards"),
         Mistake("always a GRU", _builder("keras.layers.GRU(units)"), "exactly these layers"),
     ],

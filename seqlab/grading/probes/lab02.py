@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlab.grading.probes import Call, Probe
+from seqlab.checks.lab02 import RULES
+from seqlab.grading.probes import Call, Probe, stated
 
 # fmt: off
 WORDS = [
@@ -67,9 +68,13 @@ def _one_hot_calls(rng: np.random.Generator) -> list[Call]:
 
 def _decode_calls(rng: np.random.Generator) -> list[Call]:
     calls = []
-    for padding in (0, 2, 0):
+    for padding in (0, 2, 0, "inside"):
         vocabulary = _vocabulary(rng, 9)
         indices = rng.integers(1, len(vocabulary), size=int(rng.integers(2, 7)))
+        indices[rng.integers(len(indices))] = 1  # an out-of-vocabulary row in every call
+        if padding == "inside":  # padding rows between words, as a masked batch may have
+            indices = np.insert(indices, int(rng.integers(1, len(indices))), 0)
+            padding = 1
         indices = np.concatenate([indices, np.zeros(padding, dtype=indices.dtype)])
         calls.append(Call((np.eye(len(vocabulary), dtype=np.float32)[indices], vocabulary)))
     return calls
@@ -86,7 +91,7 @@ def _parameter_calls(rng: np.random.Generator) -> list[Call]:
 PROBES = {
     "q1": Probe("build_vocabulary", _vocabulary_calls, seconds=2.0),
     "q2": Probe("encode", _encode_calls, seconds=2.0),
-    "q3": Probe("one_hot", _one_hot_calls, seconds=2.0),
+    "q3": Probe("one_hot", _one_hot_calls, observe=stated(RULES["q3"]), seconds=2.0),
     "q4": Probe("decode", _decode_calls, seconds=2.0),
-    "q5": Probe("count_parameters", _parameter_calls, seconds=2.0),
+    "q5": Probe("count_parameters", _parameter_calls, observe=stated(RULES["q5"]), seconds=2.0),
 }

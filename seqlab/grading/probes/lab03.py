@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqlab.checks.lab03 import RULES
 from seqlab.checks.recurrent import MODEL_SUMMARY
-from seqlab.grading.probes import Call, Probe
+from seqlab.grading.probes import Call, Probe, stated
 
 
 def _weights(rng: np.random.Generator, m: int, u: int, scale: float = 1.0):
@@ -52,8 +53,8 @@ def _tagger_calls(rng: np.random.Generator) -> list[Call]:
 
 PROBES = {
     "q1": Probe("rnn_cell_forward", _cell_calls, seconds=2.0),
-    "q2": Probe("rnn_forward", _sequence_calls, seconds=5.0),
-    "q3": Probe("rnn_parameter_count", _count_calls, seconds=2.0),
+    "q2": Probe("rnn_forward", _sequence_calls, observe=stated(RULES["q2"]), seconds=5.0),
+    "q3": Probe("rnn_parameter_count", _count_calls, observe=stated(RULES["q3"]), seconds=2.0),
     # Building a Keras model takes a moment, the first one longest.
     "q4": Probe("build_tagger", _tagger_calls, observe=MODEL_SUMMARY, seconds=30.0),
 }
