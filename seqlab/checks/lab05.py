@@ -25,8 +25,21 @@ import itertools
 import numpy as np
 
 from seqlab.checks import recurrent
-from seqlab.checks.core import Case, run_check
+from seqlab.checks.core import Case, Rule, run_check
 from seqlab.numpy_rnn import lstm_cell_forward, lstm_forward
+
+# The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab05).
+RULES = {
+    "q2": [Rule("tuple", True, recurrent.TUPLE_RULE)],
+    "q3": [
+        Rule("uses Keras", False, "builds a Keras layer: count the parameters from the shapes "
+             "of the weights."),
+        Rule("Python int", True, "returned a NumPy integer: the lab asks for a Python int, "
+             "e.g. int(...)."),
+    ],
+    "q4": [Rule("list", True, "returned a tuple: return a list, not a tuple, "
+                "[kernel, recurrent_kernel, bias], as layer.set_weights expects.")],
+}
 
 GATES = ("input", "forget", "candidate", "output")
 LETTERS = "ifco"
@@ -62,7 +75,8 @@ def q1(lstm_cell_forward) -> None:
         "q1",
         lstm_cell_forward,
         CELL_CASES,
-        hints=[_states_swapped, _gate_order, _term_off],
+        hints=[_states_swapped, _no_forget_term, _h_without_tanh, _c_prev_in_recurrent_term, _interleaved, _split_on_batch_axis,
+               _sigmoid_candidate, _gate_order, _term_off],
         error_hints={ValueError: recurrent.MATMUL_HINT.format(k=4)},
     )
 
@@ -81,13 +95,21 @@ def q2(lstm_forward) -> None:
         _sequence_case(8, 3, 1, 2, 4),
         _sequence_case(9, 1, 8, 1, 1),
     ]
-    run_check("q2", lstm_forward, cases, hints=[recurrent.sequence_hint(cell_state=True)])
+    run_check(
+        "q2",
+        lstm_forward,
+        cases,
+        hints=[_cell_states_stored, _states_swapped_at_end, _c_not_carried,
+               recurrent.sequence_hint(cell_state=True)],
+        error_hints=recurrent.SEQUENCE_ERROR_HINTS,
+        rules=RULES["q2"],
+    )
 
 
 def q3(lstm_parameter_count) -> None:
     """``lstm_parameter_count(units, features)``: 4u(u + m + 1)."""
     cases = [Case((2, 3), 48), Case((4, 3), 128), Case((16, 5), 1408), Case((1, 1), 12)]
-    run_check("q3", lstm_parameter_count, cases, hints=[_count_hint])
+    run_check("q3", lstm_parameter_count, cases, hints=[_count_hint], rules=RULES["q3"])
 
 
 def _stack_case(seed, m, u):
@@ -102,9 +124,16 @@ def _stack_case(seed, m, u):
 
 def q4(stack_lstm_weights) -> None:
     """``stack_lstm_weights(gates)``: the per-gate (W, U, b) side by side, gates in i, f, c, o."""
-    cases = [_stack_case(10, 3, 2), _stack_case(11, 1, 1), _stack_case(12, 2, 5)]
+    shuffled = _stack_case(13, 2, 3)  # the same gates, the dict listing them in another order
+    gates = shuffled.args[0]
+    cases = [
+        _stack_case(10, 3, 2),
+        _stack_case(11, 1, 1),
+        _stack_case(12, 2, 5),
+        Case(({gate: gates[gate] for gate in reversed(GATES)},), shuffled.expected),
+    ]
     hints = [_stacked_in_wrong_order, _stacked_on_wrong_axis]
-    run_check("q4", stack_lstm_weights, cases, hints=hints)
+    run_check("q4", stack_lstm_weights, cases, hints=hints, rules=RULES["q4"])
 
 
 def q5(build_lstm_classifier) -> None:
@@ -123,6 +152,124 @@ def _states_swapped(case: Case, returned) -> str | None:
     h_next, c_next = case.expected
     if recurrent.matches(returned, (c_next, h_next)):
         return "you returned (c_next, h_next): return the hidden state first, (h_next, c_next)."
+    return None
+
+
+def _variant_cell(case: Case, blocks=None, candidate=np.tanh, h_source="h_prev"):
+    """``(h_next, c_next)`` of a q1 case computed with a common mistake."""
+    x_t, h_prev, c_prev, kernel, recurrent_kernel, bias = case.args
+    state = c_prev if h_source == "c_prev" else h_prev
+    z = x_t @ kernel + state @ recurrent_kernel + bias
+    z_i, z_f, z_c, z_o = blocks(z) if blocks else np.split(z, 4, axis=1)
+    sig = numpy_sigmoid
+    c_next = sig(z_f) * c_prev + sig(z_i) * candidate(z_c)
+    return sig(z_o) * np.tanh(c_next), c_next
+
+
+def numpy_sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _c_prev_in_recurrent_term(case: Case, returned) -> str | None:
+    if np.any(case.args[2]) and recurrent.matches(returned, _variant_cell(case, h_source="c_prev")):
+        return "the recurrent term reads h_prev, not c_prev: h_prev @ recurrent_kernel."
+    return None
+
+
+def _interleaved(case: Case, returned) -> str | None:
+    n, u = case.args[1].shape
+    if recurrent.matches(returned, _variant_cell(case, lambda z: [z[:, k::4] for k in range(4)])) or (
+        isinstance(returned, tuple | list) and np.ndim(returned[0]) == 3
+    ):
+        return (
+            "your gates are interleaved columns (a reshape to (n, u, 4)); the four gates are "
+            "contiguous blocks of u columns each: np.split(z, 4, axis=1)."
+        )
+    return None
+
+
+def _split_on_batch_axis(case: Case, returned) -> str | None:
+    def blocks(z):
+        return [block.T for block in np.split(z.T, 4, axis=0)]
+
+    def transposed(z):
+        return np.split(z.T, 4, axis=0)
+
+    n, u = case.args[1].shape
+    for variant in (blocks, transposed):
+        try:
+            wrong = _variant_cell(case, variant)
+        except ValueError:
+            continue
+        if recurrent.matches(returned, wrong) and not recurrent.matches(wrong, case.expected):
+            return "you split z.T (along axis 0): split z itself along its 4u columns."
+    if isinstance(returned, tuple | list) and np.shape(returned[0]) == (u, n) != (n, u):
+        return "you split z.T (along axis 0): split z itself along its 4u columns."
+    return None
+
+
+def _no_forget_term(case: Case, returned) -> str | None:
+    h_next, c_next = case.expected
+    x_t, h_prev, c_prev, *_ = case.args
+    wrong_c = c_next - numpy_sigmoid(np.split(x_t @ case.args[3] + h_prev @ case.args[4]
+                                              + case.args[5], 4, axis=1)[1]) * c_prev
+    if np.any(c_prev) and isinstance(returned, tuple | list) and recurrent.matches(
+        returned[1], wrong_c
+    ):
+        return "c_next keeps the old memory: add the forget term f * c_prev."
+    return None
+
+
+def _h_without_tanh(case: Case, returned) -> str | None:
+    h_next, c_next = case.expected
+    x_t, h_prev, c_prev, kernel, recurrent_kernel, bias = case.args
+    z_o = np.split(x_t @ kernel + h_prev @ recurrent_kernel + bias, 4, axis=1)[3]
+    if isinstance(returned, tuple | list) and recurrent.matches(
+        returned[0], numpy_sigmoid(z_o) * c_next
+    ) and not recurrent.matches(h_next, numpy_sigmoid(z_o) * c_next):
+        return "h_next squashes the new memory: h_next = o * tanh(c_next), not o * c_next."
+    return None
+
+
+def _sigmoid_candidate(case: Case, returned) -> str | None:
+    if recurrent.matches(returned, _variant_cell(case, candidate=numpy_sigmoid)):
+        return "the candidate is tanh(z_c), not a sigmoid: only i, f and o are gates."
+    return None
+
+
+def _sequence(case: Case, carry_c=True):
+    inputs, kernel, recurrent_kernel, bias = case.args
+    n, steps, _ = inputs.shape
+    h = c = np.zeros((n, recurrent_kernel.shape[0]))
+    hs, cs = [], []
+    for t in range(steps):
+        h, c = lstm_cell_forward(inputs[:, t], h, c if carry_c else np.zeros_like(c), kernel,
+                                 recurrent_kernel, bias)
+        hs.append(h)
+        cs.append(c)
+    return np.stack(hs, axis=1), np.stack(cs, axis=1)
+
+
+def _cell_states_stored(case: Case, returned) -> str | None:
+    if isinstance(returned, tuple | list) and recurrent.matches(returned[0], _sequence(case)[1]):
+        return "outputs holds the hidden state h of every step, not the cell state c."
+    return None
+
+
+def _states_swapped_at_end(case: Case, returned) -> str | None:
+    outputs, h_T, c_T = case.expected
+    if isinstance(returned, tuple | list) and len(returned) == 3 and recurrent.matches(
+        returned[1], c_T
+    ) and not recurrent.matches(h_T, c_T):
+        return "return (outputs, h_T, c_T): the hidden state second, the cell state last."
+    return None
+
+
+def _c_not_carried(case: Case, returned) -> str | None:
+    if isinstance(returned, tuple | list) and recurrent.matches(
+        returned[0], _sequence(case, carry_c=False)[0]
+    ) and case.args[0].shape[1] > 1:
+        return "carry c from step to step as well as h: each step starts from the c before it."
     return None
 
 
@@ -150,8 +297,7 @@ def _gate_order(case: Case, returned) -> str | None:
 TERM_HINTS = {
     "c_prev": (
         "only c_prev is non-zero here, so every gate is sigmoid(0) = 0.5 and the candidate "
-        "tanh(0) = 0: c_next should be 0.5 * c_prev and h_next 0.5 * tanh(c_next). Check the "
-        "forget term f * c_prev and h_next = o * tanh(c_next)."
+        "tanh(0) = 0: c_next should be 0.5 * c_prev and h_next 0.5 * tanh(c_next)."
     ),
     "bias": (
         "only the bias is non-zero here: check that the bias is added to every gate's "
@@ -194,6 +340,11 @@ def _stacked_in_wrong_order(case: Case, returned) -> str | None:
             continue
         stacked = [np.concatenate([gates[gate][k] for gate in order], axis=-1) for k in range(3)]
         if recurrent.matches(returned, stacked):
+            if order == tuple(gates):
+                return (
+                    "you stacked the gates in the order the dict lists them; take them by name "
+                    "in Keras's order, input, forget, candidate, output."
+                )
             return f"you stacked the gates as {', '.join(order)}; Keras's order is " + ", ".join(
                 GATES
             ) + "."

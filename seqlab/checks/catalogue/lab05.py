@@ -68,7 +68,7 @@ _DENSE = 'keras.layers.Dense(classes, activation="softmax")'
 MISTAKES = {
     "q1": [
         Mistake("recurrent term uses c_prev", _cell(z="x_t @ kernel + c_prev @ recurrent_kernel + bias"),
-                "h_prev, not c_prev"),
+                "reads h_prev, not c_prev"),
         Mistake("gates in order i, f, o, c", _cell(split="(lambda b: (b[0], b[1], b[3], b[2]))(np.split(z, 4, axis=1))"),
                 "as the gates i, f, o, c"),
         Mistake("gates in order f, i, c, o", _cell(split="(lambda b: (b[1], b[0], b[2], b[3]))(np.split(z, 4, axis=1))"),
@@ -77,32 +77,32 @@ MISTAKES = {
                 "interleaved"),
         Mistake("interleaved reshape", _cell(
             split="np.moveaxis(z.reshape(len(z), -1, 4), 2, 0)"), "interleaved"),
-        Mistake("split on axis 0", _cell(split="np.split(z.T, 4, axis=0)"), "axis=1"),
+        Mistake("split on axis 0", _cell(split="np.split(z.T, 4, axis=0)"), "along axis 0"),
         Mistake("(c, h) returned", _cell(result="c_next, h_next"), "return the hidden state first"),
         Mistake("h without tanh of c", _cell(h_next="sigmoid(z_o) * c_next"), "o * tanh(c_next)"),
         Mistake("forget term forgotten", _cell(c_next="sigmoid(z_i) * np.tanh(z_c)"),
                 "forget term f * c_prev"),
         Mistake("sigmoid candidate", _cell(c_next="sigmoid(z_f) * c_prev + sigmoid(z_i) * sigmoid(z_c)"),
-                "tanh for the candidate"),
+                "candidate is tanh(z_c)"),
         Mistake("transposed kernel", _cell(z="x_t @ kernel.T + h_prev @ recurrent_kernel + bias"),
                 "not kernel @ x_t"),
         Mistake("bias forgotten", _cell(z="x_t @ kernel + h_prev @ recurrent_kernel"),
                 "bias is added to every gate"),
     ],
     "q2": [
-        Mistake("c stored instead of h", _forward(kept="c"), "outputs holds the hidden state h"),
+        Mistake("c stored instead of h", _forward(kept="c"), "not the cell state c"),
         Mistake("state not carried", _forward(
             step="h, _ = lstm_cell_forward(inputs[:, t], np.zeros((n, units)), np.zeros((n, units)), kernel, recurrent_kernel, bias)\n        c = _"),
                 "carry the state"),
         Mistake("c not carried", _forward(
             step="h, c = lstm_cell_forward(inputs[:, t], h, np.zeros((n, units)), kernel, recurrent_kernel, bias)"),
-                "carry c"),
+                "carry c from step to step"),
         Mistake("inputs[t] indexes the batch", _forward(
             step="h, c = lstm_cell_forward(inputs[t], h, c, kernel, recurrent_kernel, bias)"),
                 "inputs[:, t]"),
         Mistake("time-major stack", _forward(result="np.stack(outputs), h, c"), "along axis 1"),
         Mistake("(outputs, c_T, h_T)", _forward(result="np.stack(outputs, axis=1), c, h"),
-                "(outputs, h_T, c_T)"),
+                "the hidden state second"),
         Mistake("a list instead of the tuple", _forward(result="[np.stack(outputs, axis=1), h, c]"),
                 "a tuple, not a list"),
     ],
@@ -122,7 +122,7 @@ MISTAKES = {
         Mistake("a NumPy integer", """
             def lstm_parameter_count(units, features):
                 return np.int64(4 * units * (units + features + 1))
-            """, "python int"),
+            """, "a Python int"),
         Mistake("built a layer", """
             def lstm_parameter_count(units, features):
                 layer = keras.layers.LSTM(units)
@@ -149,7 +149,7 @@ MISTAKES = {
         Mistake("tuple returned", _STACK.format(body="""
     order = ["input", "forget", "candidate", "output"]
     return tuple(np.concatenate([gates[g][k] for g in order], axis=-1) for k in range(3))"""),
-                "a list, not a tuple"),
+                "return a list, not a tuple"),
         Mistake("bias stacked as rows", _STACK.format(body="""
     order = ["input", "forget", "candidate", "output"]
     kernel, recurrent = (np.concatenate([gates[g][k] for g in order], axis=-1) for k in range(2))

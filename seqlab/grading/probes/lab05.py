@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqlab.checks.lab05 import RULES
 from seqlab.checks.recurrent import MODEL_SUMMARY
-from seqlab.grading.probes import Call, Probe
+from seqlab.grading.probes import Call, Probe, stated
 
 GATES = ("input", "forget", "candidate", "output")
 
@@ -95,9 +96,9 @@ def _classifier_calls(rng: np.random.Generator) -> list[Call]:
 
 PROBES = {
     "q1": Probe("lstm_cell_forward", _cell_calls, seconds=5.0),
-    "q2": Probe("lstm_forward", _sequence_calls, seconds=5.0),
-    "q3": Probe("lstm_parameter_count", _count_calls, seconds=2.0),
-    "q4": Probe("stack_lstm_weights", _stack_calls, seconds=2.0),
+    "q2": Probe("lstm_forward", _sequence_calls, observe=stated(RULES["q2"]), seconds=5.0),
+    "q3": Probe("lstm_parameter_count", _count_calls, observe=stated(RULES["q3"]), seconds=2.0),
+    "q4": Probe("stack_lstm_weights", _stack_calls, observe=stated(RULES["q4"]), seconds=2.0),
     # building a Keras model takes a moment; the summary is what is compared
     "q5": Probe("build_lstm_classifier", _classifier_calls, observe=MODEL_SUMMARY, seconds=30.0),
 }
