@@ -29,6 +29,7 @@ from seqlab.datasets._files import DataFileError, data_dir
 from seqlab.datasets._registry import DatasetInfo, info, list_datasets
 from seqlab.datasets.conll import load_conll, to_iob2
 from seqlab.datasets.corpora import load_sentiment, load_species, load_species_gazetteer
+from seqlab.datasets.dates import load_dates, load_spa_eng
 from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
 from seqlab.datasets.imdb import fetch_imdb, load_aclimdb, load_imdb
 from seqlab.datasets.labelled import (
@@ -52,6 +53,7 @@ __all__ = [
     "info",
     "list_datasets",
     # data that ships: real series and text, generated corpora
+    "load_dates",
     "load_glucose",
     "load_python_source",
     "load_sea_surface_temperature",
@@ -66,6 +68,7 @@ __all__ = [
     # readers of real formats
     "load_aclimdb",
     "load_conll",
+    "load_spa_eng",
     "load_imdb",
     "load_labelled_sentences",
     "LabelledSentences",
