@@ -1,15 +1,18 @@
 """Hostile and broken submissions: each gets an honest gradebook row and the batch completes.
 
-All submissions are graded in one run, two at a time, with tight limits (8 s a cell, 25 s a
-notebook), so that the whole set costs about a minute on an idle machine. They start from lab
-02's solution with a NumPy-only set-up cell, also the reference here (a full score of 10 unless
-the attack costs points), or from the untouched lab (a score of 0 that an attack would have to
-raise). Assertions about what only bubblewrap prevents (reading, writing, the network) skip
-with the reason where it is missing; the tests first try to install it, as CI runs as root on
-Debian.
+All lab-02 submissions are graded in one run, two at a time, with tight limits (8 s of CPU
+time a cell, 25 s a notebook), so that the whole set costs a few minutes on 2 cores. They
+start from lab 02's solution with a NumPy-only set-up cell, also the reference here (a full
+score of 10 unless the attack costs points), from the untouched lab (a score of 0 that an
+attack would have to raise), or from a one-cell notebook (for odd file names). A second, small
+run of lab 03 tries to take the answers from ``seqlab.numpy_rnn``. The grader requires
+bubblewrap; the tests first try to install it, as CI runs as root on Debian, and fail (not
+skip) where it cannot work.
 """
 
+import csv
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,11 +24,12 @@ import pytest
 from nbformat.v4 import new_code_cell
 
 from seqlab import labs
-from seqlab.grading import Settings, grade
+from seqlab.grading import Settings, cgroups, grade
 from seqlab.grading import sandbox as sandbox_module
 
 ROOT = Path(__file__).resolve().parents[1]
-SOLUTION = ROOT / "solutions" / "02_one_hot_encoding.ipynb"
+SOLUTIONS = ROOT / "solutions"
+SOLUTION = SOLUTIONS / "02_one_hot_encoding.ipynb"
 LAB = ROOT / "labs" / "02_one_hot_encoding.ipynb"
 PROBES_FILE = ROOT / "seqlab" / "grading" / "probes" / "lab02.py"
 FAST_SETUP = """\
@@ -102,28 +106,86 @@ def bwrap_problem():
 
 
 def process_limit_holds(bwrap_problem) -> bool:
-    """Whether Linux will enforce the kernels' process limit (not for root keeping root)."""
-    return sandbox_module.sandbox_uids(1, use_bwrap=bwrap_problem is None) != [None] or (
-        os.geteuid() != 0
-    )
+    """Whether the kernels' process limit holds: a control group, or a user of their own."""
+    return cgroups.problem() is None or os.geteuid() != 0 or bwrap_problem is None
 
 
 STEAL_TOKEN_AND_FORGE = '''
 def count_parameters(vocab_size, embedding_dim, units):
-    """Reads the probe cell for the run's token and prints results for every call."""
-    import gc
-    import re
+    """Takes the token and the pipe from the probe's own closure, forges a result, raises."""
+    import inspect
+    import json
 
-    from ipykernel.iostream import OutStream
-
-    token = re.search(r"run_probe\\"\\]\\('([0-9a-f]+)'", get_ipython().user_ns["In"][-1])[1]
-    for stream in gc.get_objects():
-        if isinstance(stream, OutStream) and stream.name == "stdout":
-            for number in range(3):
-                stream.write(f'{token} q5 {number} {{"value": 1}}\\n')
-            stream.flush()
-    return 1
+    probe = get_ipython().user_ns["__seqlab_probe__"]
+    found = dict(zip(probe.__code__.co_freevars, (c.cell_contents for c in probe.__closure__)))
+    number = inspect.currentframe().f_back.f_back.f_locals.get("number", 0)
+    found["send"](f'{found["token"]} R q5 {number} {json.dumps({"value": 1})}\\n')
+    raise NotImplementedError
 '''
+
+WRITES_TO_THE_PIPE = """
+probe = get_ipython().user_ns["__seqlab_probe__"]
+found = dict(zip(probe.__code__.co_freevars, (c.cell_contents for c in probe.__closure__)))
+for number in range(4):
+    found["send"](f'{found["token"]} R q1 {number} {{"value": 1}}\\n')
+found["send"]("no token at all\\n")
+"""
+
+WRAPS_STDOUT = '''
+import sys
+
+class Rewriter:
+    """Turns every 'not implemented' in what the kernel prints into a value."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def write(self, text):
+        return self.stream.write(text.replace('{"error": "NotImplementedError"', '{"value": 2'))
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+sys.stdout = Rewriter(sys.stdout)
+'''
+
+LEAVES_A_MESS = """
+import os, socket, subprocess, sys
+here = os.getcwd()
+folder = os.open(".", os.O_RDONLY)
+for _ in range(1500):
+    os.mkdir("d", dir_fd=folder)
+    deeper = os.open("d", os.O_RDONLY, dir_fd=folder)
+    os.close(folder)
+    folder = deeper
+os.mkfifo("fifo", dir_fd=folder)
+os.makedirs("closed/inner")
+os.chmod("closed/inner", 0)
+os.chmod("closed", 0)
+os.symlink("/etc/hostname", "link_to_file")
+os.symlink("/", "link_to_root")
+open(os.fsdecode(b"\\xff\\xfe"), "w").write("x")
+socket.socket(socket.AF_UNIX).bind("socket")
+# a process in a session of its own that keeps adding folders while the grader cleans up
+subprocess.Popen([sys.executable, "-c",
+                  "import os, itertools\\nfor n in itertools.count(): os.makedirs(f'busy/{n}')"],
+                 start_new_session=True)
+raise RuntimeError(f"folder={here}")
+"""
+
+ODD_NAMES = {
+    "long": "x" * 245,
+    "not_utf8": os.fsdecode(b"caf\xe9"),
+    "ansi": "\x1b[2J\x1b[31mred",
+    "formula": "=HYPERLINK(1)",
+    "plus": "+1",
+    "minus": "-1",
+    "at": "@SUM(A1)",
+    "space": "a b",
+    "underscore": "a_b",
+    "latin": "bob",
+    "cyrillic": "b\u043eb",
+}
 
 
 @pytest.fixture(scope="module")
@@ -135,13 +197,20 @@ def graded(tmp_path_factory, bwrap_problem):
     submissions = {
         "infinite_loop": solution_with("while True:\n    pass"),
         "ignores_interrupt": solution_with(
-            "import time\nwhile True:\n    try:\n        time.sleep(0.1)\n"
+            "while True:\n    try:\n        while True:\n            pass\n"
             "    except KeyboardInterrupt:\n        pass"
         ),
+        "sleeps": solution_with("import time\ntime.sleep(3600)"),
         "never_returns": answer(
             fast(SOLUTION), "q5", "def count_parameters(v, d, u):\n    while True:\n        pass"
         ),
-        "slow_notebook": solution_with(*["import time\ntime.sleep(6)"] * 5),
+        "slow_notebook": solution_with(
+            *[
+                "import time\nstart = time.process_time()\nwhile time.process_time() < start + 6:"
+                "\n    pass"
+            ]
+            * 5
+        ),
         "sys_exit": solution_with("import sys\nsys.exit()", after="q2"),
         "os_exit": solution_with("import os\nos._exit(0)", after="q2"),
         "kernel_crash": solution_with("import ctypes\nctypes.string_at(0)", after="q2"),
@@ -165,6 +234,37 @@ def graded(tmp_path_factory, bwrap_problem):
             "        print(token, q, n, json.dumps({'value': 1}))"
         ),
         "steals_token": answer(fast(SOLUTION), "q5", STEAL_TOKEN_AND_FORGE),
+        "writes_to_pipe": lab_with(WRITES_TO_THE_PIPE),
+        "wraps_stdout": lab_with(WRAPS_STDOUT),
+        "hostile_returns": answer(
+            answer(
+                answer(
+                    answer(
+                        answer(
+                            fast(SOLUTION),
+                            "q1",
+                            "def build_vocabulary(sentences, max_tokens=None):\n"
+                            "    loop = []\n    loop.append(loop)\n    return loop",
+                        ),
+                        "q2",
+                        "class Hostile:\n"
+                        "    def __eq__(self, other):\n        raise SystemExit\n"
+                        "    def __repr__(self):\n        raise RuntimeError('no')\n"
+                        "    def __array__(self, *args, **kwargs):\n        raise RuntimeError\n"
+                        "def encode(sentence, vocabulary, length=None):\n    return Hostile()",
+                    ),
+                    "q3",
+                    "def one_hot(indices, depth):\n    return np.eye(depth)[indices] * 1j",
+                ),
+                "q4",
+                "def decode(one_hot_matrix, vocabulary):\n"
+                "    return np.array(['2026-01-01'] * len(one_hot_matrix), dtype='datetime64[D]')",
+            ),
+            "q5",
+            "def count_parameters(vocab_size, embedding_dim, units):\n"
+            "    return np.zeros(3_000_000, dtype=object)",
+        ),
+        "leaves_a_mess": solution_with(LEAVES_A_MESS),
         "reads_solution": lab_with(
             "import json\n"
             f"notebook = json.load(open({str(SOLUTION)!r}))\n"
@@ -186,26 +286,33 @@ def graded(tmp_path_factory, bwrap_problem):
     }
     if process_limit_holds(bwrap_problem):
         submissions["fork_bomb"] = solution_with("import os\nwhile True:\n    os.fork()")
-    paths = []
     for name, notebook in submissions.items():
-        paths.append(folder / f"{name}.ipynb")
-        nbformat.write(notebook, paths[-1])
-    paths.append(folder / "invalid_json.ipynb")
-    paths[-1].write_text('{"cells": [{"cell_type": "code", "source": "print(1)"', encoding="utf-8")
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    (folder / "invalid_json.ipynb").write_text('{"cells": [{"cell_type": "code"', encoding="utf-8")
+    one_cell = nbformat.v4.new_notebook(cells=[new_code_cell("pass")])
+    for name in ODD_NAMES.values():
+        nbformat.write(one_cell, folder / f"{name}.ipynb")
+    (folder / "linked.ipynb").symlink_to(SOLUTION)  # a link to the solution: refused
+    (folder / "linked_folder").symlink_to(SOLUTIONS)  # every notebook in it: refused
+    expected = len(submissions) + 1 + len(ODD_NAMES) + 2
 
-    reference = folder / "reference" / SOLUTION.name  # the solution without Keras: starts fast
-    reference.parent.mkdir()
+    reference = tmp_path_factory.mktemp("reference") / SOLUTION.name  # no Keras: starts fast
     nbformat.write(fast(SOLUTION), reference)
-    grades = grade(reference, paths, folder / "grades.csv", SETTINGS)
+    out = folder.parent / "grades.csv"
+    grades = grade(reference, [folder], out, SETTINGS)
     try:
         connection = listener.accept()
     except BlockingIOError:
         connection = None
     listener.close()
+    with open(out, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
     yield {
         "grades": {g.student: g for g in grades},
-        "expected": len(paths),
+        "expected": expected,
         "connection": connection,
+        "rows": rows,
+        "feedback": out.with_name("grades_feedback"),
     }
     for leftover in (Path(f"/tmp/seqlab-escape-{MARKER}"), ROOT / f"escape-{MARKER}"):
         leftover.unlink(missing_ok=True)
@@ -228,18 +335,18 @@ def notes(grade_) -> str:
 
 
 def needs_bwrap(problem):
-    if problem:
-        pytest.skip(f"bubblewrap is not available here: {problem}")
+    assert problem is None, f"bubblewrap must work for these tests: {problem}"
 
 
 def test_every_submission_gets_a_row(graded):
     assert len(graded["grades"]) == graded["expected"]
+    assert len(graded["rows"]) == graded["expected"] + 1  # and the header
 
 
 def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
     result = graded["grades"]["infinite_loop"]
     assert result.total == 10
-    assert "(while True:) ran past its limit of 8 s and was interrupted" in notes(result)
+    assert "(while True:) used its limit of 8 s of CPU time" in notes(result)
 
 
 def test_loop_that_ignores_interrupts_gets_its_kernel_killed(graded):
@@ -253,13 +360,22 @@ def test_function_that_never_returns_loses_only_its_question(graded):
     result = graded["grades"]["never_returns"]
     assert scores(result) == {"q1": 2, "q2": 2, "q3": 2, "q4": 2, "q5": 0}
     assert summary(result, "q5") == "too slow"
-    assert all("took longer than 2 s" in failure for failure in failures(result, "q5"))
+    assert all("took more than 2.0 s of CPU time" in f for f in failures(result, "q5"))
 
 
-def test_notebook_time_limit_stops_the_cells(graded):
+def test_notebook_time_limit_stops_the_cells_and_says_it_was_the_notebooks(graded):
     result = graded["grades"]["slow_notebook"]
-    assert "the notebook ran past its limit of 25 s" in notes(result)
+    assert "was interrupted when the notebook reached its limit of 25 s of CPU time" in notes(
+        result
+    ) or "the notebook used up its 25 s of CPU time" in notes(result)
+    assert "used its limit of 8 s" not in notes(result)  # no cell reached its own limit
     assert result.total == 10  # the answers were defined before the slow cells
+
+
+def test_a_cell_that_waits_is_stopped_by_the_waiting_backstop(graded):
+    result = graded["grades"]["sleeps"]
+    assert "waited (neither computing nor queued for a CPU) for 54 s" in notes(result)
+    assert result.total == 10
 
 
 def test_sys_exit_is_an_ordinary_error(graded):
@@ -327,6 +443,60 @@ def test_forging_with_the_stolen_token_is_caught(graded):
     assert all("results for one test (forged output?)" in f for f in failures(result, "q5"))
 
 
+def test_lines_written_to_the_result_pipe_by_the_notebook_are_flagged(graded):
+    result = graded["grades"]["writes_to_pipe"]
+    assert result.total == 0
+    assert "5 line(s) on the grader's result pipe did not come from its probes" in notes(result)
+
+
+def test_rewriting_stdout_cannot_turn_an_error_into_points(graded):
+    result = graded["grades"]["wraps_stdout"]
+    assert result.total == 0
+    assert summary(result, "q1") == "not implemented"
+
+
+def test_hostile_return_values_cost_their_questions_only(graded):
+    result = graded["grades"]["hostile_returns"]
+    assert result.total == 0 and len(result.scores) == 5
+    text = " ".join(f for score in result.scores for f in score.failures)
+    assert "too large to compare" in text  # the recursive list and the huge object array
+    assert "complex128" in text and "datetime64" in text
+    assert "Hostile" in text
+
+
+def test_what_a_kernel_leaves_in_its_folder_is_removed(graded):
+    result = graded["grades"]["leaves_a_mess"]
+    assert result.total == 10
+    folder = re.search(r"folder=(\S+)", notes(result))[1]
+    assert not os.path.lexists(folder)
+    assert not any("clean-up" in note for note in result.notes)
+    assert Path("/etc/hostname").exists()
+
+
+def test_odd_file_names_get_safe_distinct_rows_and_feedback_files(graded):
+    grades = graded["grades"]
+    assert any(student.startswith("x" * 190) for student in grades)
+    for student in ["caf\\xe9", "\\x1b[2J\\x1b[31mred", "=HYPERLINK(1)", "+1",
+                    "-1", "@SUM(A1)", "a b", "a_b", "bob", "b\u043eb"]:  # fmt: skip
+        assert student in grades, student
+    for row in graded["rows"]:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+        assert not any("\x1b" in cell for cell in row)
+    files = sorted(path.name for path in graded["feedback"].iterdir())
+    assert len(files) == len(graded["grades"])  # one each, none overwritten
+    assert "a_b.txt" in files and any(f.startswith("a_b-") for f in files)
+    assert "bob" in notes(grades["b\u043eb"]) and "look alike" in notes(grades["b\u043eb"])
+
+
+def test_links_are_refused_with_a_row_that_says_so(graded):
+    result = graded["grades"]["linked"]
+    assert result.total == 0
+    assert "symbolic link" in notes(result)
+    folder = graded["grades"]["linked_folder"]
+    assert "symbolic link to a folder (its notebooks are not graded)" in notes(folder)
+    assert folder.total == 0
+
+
 def test_solutions_hidden_tests_and_repository_are_invisible(graded, bwrap_problem):
     needs_bwrap(bwrap_problem)
     result = graded["grades"]["reads_solution"]
@@ -356,3 +526,64 @@ def test_fork_bomb_meets_the_process_limit(graded, bwrap_problem):
     result = graded["grades"]["fork_bomb"]
     assert "(import os)" in notes(result)  # stopped with an error, or its kernel killed
     assert result.out_of == 10
+    if cgroups.problem() is None:
+        assert "reached the limit of 256 processes and threads" in notes(result)
+
+
+# --- answers taken from seqlab earn nothing (lab 03: its answers are in seqlab.numpy_rnn) ------
+
+LAB03 = SOLUTIONS / "03_simple_rnn.ipynb"
+TAKES_ANSWERS = {
+    "imports_seqlab": "from seqlab.numpy_rnn import rnn_cell_forward, rnn_forward",
+    "wraps_seqlab": (
+        "from seqlab import numpy_rnn\n"
+        "def rnn_cell_forward(*args):\n    return numpy_rnn.rnn_cell_forward(*args)\n"
+        "def rnn_forward(inputs, kernel, recurrent_kernel, bias):\n"
+        "    outputs, h_T = numpy_rnn.rnn_forward(inputs, kernel, recurrent_kernel, bias,"
+        " return_sequences=True)[:2]\n    return outputs, h_T"
+    ),
+    "copies_the_source": (
+        "import inspect\n"
+        "from seqlab.numpy_rnn import simple_rnn\n"
+        "source = inspect.getsource(simple_rnn)\n"
+        "namespace = {}\n"
+        "exec(compile(source, 'mine.py', 'exec'), namespace)\n"
+        "exec(compile('def rnn_cell_forward(*args):\\n    return cell(*args)', get_ipython()"
+        ".compile.get_code_name('', '', 0), 'exec'), {'cell': namespace['rnn_cell_forward']},"
+        " globals())\n"
+        "import pathlib\n"
+        "assert not list(pathlib.Path(simple_rnn.__file__).parent.glob('__pycache__/*')),"
+        " 'compiled answers are visible'"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def takes_answers(tmp_path_factory, bwrap_problem):
+    folder = tmp_path_factory.mktemp("answers")
+    for name, source in TAKES_ANSWERS.items():
+        notebook = nbformat.v4.new_notebook(cells=[new_code_cell(source)])
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    grades = grade(LAB03, [folder], folder.parent / "grades03.csv", Settings(jobs=2))
+    return {g.student: g for g in grades}
+
+
+def test_a_graded_function_imported_from_seqlab_earns_nothing_and_is_flagged(takes_answers):
+    result = takes_answers["imports_seqlab"]
+    assert scores(result)["q1"] == 0 and scores(result)["q2"] == 0
+    assert summary(result, "q1") == "not the student's own function"
+    assert "seqlab.numpy_rnn" in failures(result, "q1")[0]
+    assert "must be written in the notebook" in failures(result, "q1")[0]
+
+
+def test_seqlabs_answers_are_withheld_in_the_sandbox(takes_answers):
+    result = takes_answers["wraps_seqlab"]
+    assert scores(result)["q1"] == 0 and scores(result)["q2"] == 0
+    assert "is withheld while grading" in failures(result, "q1")[0]
+
+
+def test_the_source_in_the_sandbox_holds_no_answer(takes_answers):
+    result = takes_answers["copies_the_source"]
+    assert scores(result)["q1"] == 0
+    assert "withheld" in " ".join(failures(result, "q1"))
+    assert "compiled answers are visible" not in notes(result)

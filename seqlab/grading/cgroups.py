@@ -73,6 +73,18 @@ class Cgroup:
             return 0.0
         return int(_read(self.dirs["cpuacct"], "cpuacct.usage") or 0) / 1e9
 
+    def queued_seconds(self) -> float:
+        """Seconds the group's living threads spent ready to run but waiting for a CPU.
+
+        From each thread's ``/proc/<tid>/schedstat``; a thread that has ended no longer
+        counts, so this is a lower bound (the caller keeps the highest value seen).
+        """
+        if "v2" in self.dirs:
+            threads = _read(self.dirs["v2"], "cgroup.threads")
+        else:
+            threads = _read(self.dirs["cpuacct"], "tasks")
+        return run_delay(int(tid) for tid in threads.split() if tid.isdigit())
+
     def usage(self) -> Usage:
         if "v2" in self.dirs:
             folder = self.dirs["v2"]
@@ -132,6 +144,16 @@ class Cgroup:
                     break
                 except OSError:
                     time.sleep(0.05)
+
+
+def run_delay(threads) -> float:
+    """Total seconds ``threads`` (ids) spent waiting in a run queue (``/proc/<tid>/schedstat``)."""
+    total = 0
+    for tid in threads:
+        fields = _read_path(f"/proc/{tid}/schedstat").split()
+        if len(fields) >= 2 and fields[1].isdigit():
+            total += int(fields[1])
+    return total / 1e9
 
 
 def create(memory_bytes: int, max_tasks: int) -> Cgroup | None:

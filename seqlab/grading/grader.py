@@ -68,6 +68,7 @@ os.execv(sys.argv[2], sys.argv[2:])
 """
 TRUSTED_TIMEOUT_S = 600  # the reference solution's limit, per cell and per notebook
 PROBE_MARGIN_S = 10  # a probe cell's CPU limit: its calls' limits plus this
+HARD_LIMIT_FACTOR = 4  # a worker's wall-clock limit: this many times its limits' backstops
 MAX_NOTES_IN_ROW = 3  # the gradebook row names this many notebook problems; the file has all
 MAX_SUBMISSION_BYTES = worker.MAX_NOTEBOOK_BYTES
 IGNORED_ERRORS = ("CheckFailed", "NotImplementedError", "AnswerWithheld")  # in the scores already
@@ -536,8 +537,8 @@ class Grader:
                 }
             )
         hard_limit = (
-            600 + worker.wall_backstop(settings.timeout)
-            + sum(worker.wall_backstop(p["timeout"]) for p in probes) + 60
+            HARD_LIMIT_FACTOR * (600 + worker.wall_backstop(settings.timeout)
+            + sum(worker.wall_backstop(p["timeout"]) for p in probes))
         )  # fmt: skip
         notebook_file = job_folder / "submission.ipynb"
         notebook_file.write_bytes(notebook)
@@ -621,9 +622,9 @@ def _notes(result: dict, settings: Settings) -> list[str]:
         budget = settings.timeout
         if stopped.get("limit") == "wall":
             notes.append(
-                f"the notebook ran past {worker.wall_backstop(budget):g} s of wall-clock time, "
-                f"the backstop of its {budget:g} s CPU-time limit; cells from cell "
-                f"{stopped['cell']} on did not run"
+                f"the notebook waited (neither computing nor queued for a CPU) for more than "
+                f"{worker.wall_backstop(budget):g} s, the backstop of its {budget:g} s CPU-time "
+                f"limit; cells from cell {stopped['cell']} on did not run"
             )
         else:
             notes.append(
@@ -642,14 +643,14 @@ def _limit_sentence(cell: dict, settings: Settings) -> str:
             f"was interrupted when the notebook reached its limit of {settings.timeout:g} s of "
             "CPU time (all cells together)"
             if cell.get("limit") == "cpu"
-            else "was interrupted when the notebook reached its wall-clock backstop of "
-            f"{worker.wall_backstop(settings.timeout):g} s"
+            else "was interrupted when the notebook had waited (neither computing nor queued "
+            f"for a CPU) for {worker.wall_backstop(settings.timeout):g} s, its backstop"
         )
     elif cell.get("limit") == "wall":
         what = (
-            f"waited past its wall-clock backstop of "
-            f"{worker.wall_backstop(settings.cell_timeout):g} s (it used "
-            f"{cell.get('cpu_seconds', 0):g} s of CPU time) and was interrupted"
+            f"waited (neither computing nor queued for a CPU) for "
+            f"{worker.wall_backstop(settings.cell_timeout):g} s, the backstop of its CPU-time "
+            f"limit (it used {cell.get('cpu_seconds', 0):g} s of CPU time), and was interrupted"
         )
     else:
         what = (

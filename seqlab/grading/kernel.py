@@ -13,7 +13,9 @@ Time limits are CPU-time budgets: a cell may use ``Limit.cpu`` seconds of CPU ti
 over all the kernel's processes together (its control group, or its process tree where there
 is none), so that a loaded machine or a greedy neighbour, which slow a cell down without
 making it use more CPU, cannot push an honest cell over its limit. A wall-clock backstop
-(``Limit.wall``) stops cells that wait instead of computing (``time.sleep``, a blocked read).
+(``Limit.wall``) stops cells that wait instead of computing (``time.sleep``, a blocked read):
+it counts the wall-clock time the kernel spent neither running nor queued for a CPU, so that
+a cell starved of CPU by a loaded machine does not reach it either.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ START_UP_WALL_S = 600.0  # and the wall-clock backstop for that
 @dataclass(frozen=True)
 class Limit:
     """How long code may run: ``cpu`` seconds of CPU time (all the kernel's processes) and
-    ``wall`` seconds of wall-clock time; ``source`` names what set it (for the notes)."""
+    ``wall`` seconds of waiting (wall-clock time neither computing nor queued for a CPU);
+    ``source`` names what set it (for the notes)."""
 
     cpu: float
     wall: float
@@ -86,11 +89,13 @@ class Kernel:
         *,
         threads: int = 1,
         cpu_clock: Callable[[], float] | None = None,
+        queue_clock: Callable[[], float] | None = None,
         pass_fds: tuple[int, ...] = (),
     ):
         self.sandbox = sandbox
         self.threads = threads
         self.cpu_clock = cpu_clock or time.monotonic  # no clock: CPU time counts as wall time
+        self.queue_clock = queue_clock or (lambda: 0.0)  # seconds queued for a CPU, in total
         self.pass_fds = pass_fds
         self.process: subprocess.Popen | None = None
         self.client: BlockingKernelClient | None = None
@@ -172,7 +177,11 @@ class Kernel:
         At the limit the kernel is interrupted; a cell still running ``INTERRUPT_GRACE_S``
         seconds later gets the kernel killed (status ``"stuck"``).
         """
-        started, cpu_started = time.monotonic(), self.cpu_clock()
+        started, cpu_started, queued_started = (
+            time.monotonic(),
+            self.cpu_clock(),
+            self.queue_clock(),
+        )
         if self.client is None or not self.alive():
             return CellRun("died", 0.0)
         msg_id = self.client.execute(
@@ -200,9 +209,11 @@ class Kernel:
                 self.kill()
                 return ended("stuck")
             if not interrupted:
-                if self.cpu_clock() - cpu_started >= limit.cpu:
+                cpu = self.cpu_clock() - cpu_started
+                waited = now - started - cpu - (self.queue_clock() - queued_started)
+                if cpu >= limit.cpu:
                     reached = "cpu"
-                elif now - started >= limit.wall:
+                elif waited >= limit.wall:
                     reached = "wall"
                 if reached:
                     self._interrupt()

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 from seqlab.grading import kernel_side
-from seqlab.grading.cgroups import Cgroup
+from seqlab.grading.cgroups import Cgroup, run_delay
 from seqlab.grading.kernel import CellRun, Kernel, KernelGone, Limit
 from seqlab.grading.sandbox import Limits, Sandbox
 
@@ -69,7 +69,8 @@ sys.setprofile(None)
 
 
 def wall_backstop(cpu_seconds: float) -> float:
-    """The wall-clock backstop of a CPU-time limit (for code that waits instead of computing)."""
+    """The waiting-time backstop of a CPU-time limit, for code that waits instead of computing
+    (wall-clock seconds neither running nor queued for a CPU)."""
     return WALL_FACTOR * cpu_seconds + WALL_EXTRA_S
 
 
@@ -162,9 +163,15 @@ def run_job(job: dict) -> dict:
             cgroup=cgroup,
             package=Path(job["package"]) if job.get("package") else None,
         )
-        clock = cgroup.cpu_seconds if cgroup is not None else TreeClock(os.getpid())
+        tree = TreeClock(os.getpid())
+        clock = cgroup.cpu_seconds if cgroup is not None else tree
+        queued = Highest(cgroup.queued_seconds if cgroup is not None else tree.queued)
         with Kernel(
-            sandbox, threads=job["threads"], cpu_clock=clock, pass_fds=(channel.write_fd,)
+            sandbox,
+            threads=job["threads"],
+            cpu_clock=clock,
+            queue_clock=queued,
+            pass_fds=(channel.write_fd,),
         ) as kernel:
             channel.close_writer()
             Path(job["kernel_pid_file"]).write_text(str(kernel.process.pid))
@@ -207,26 +214,27 @@ def run_job(job: dict) -> dict:
 
 
 def _run_cells(kernel: Kernel, cells: list[tuple[int, str]], job: dict, result: dict) -> None:
-    budget = job["notebook_timeout"]
+    budget, cell_cpu = job["notebook_timeout"], job["cell_timeout"]
     cpu_start, wall_start = kernel.cpu_clock(), time.monotonic()
-    cell_cpu = job["cell_timeout"]
+    queued_start = kernel.queue_clock()
     for position, source in cells:
         if not source.strip():
             continue
-        cpu_left = budget - (kernel.cpu_clock() - cpu_start)
-        wall_left = wall_backstop(budget) - (time.monotonic() - wall_start)
-        if cpu_left <= 0 or wall_left <= 0:
+        cpu_used = kernel.cpu_clock() - cpu_start
+        waited = time.monotonic() - wall_start - cpu_used - (kernel.queue_clock() - queued_start)
+        cpu_left, wait_left = budget - cpu_used, wall_backstop(budget) - waited
+        if cpu_left <= 0 or wait_left <= 0:
             result["stopped"] = {
                 "cell": position,
                 "reason": "notebook",
                 "limit": "cpu" if cpu_left <= 0 else "wall",
             }
             return
-        limit = Limit(min(cell_cpu, cpu_left), min(wall_backstop(cell_cpu), wall_left))
+        limit = Limit(min(cell_cpu, cpu_left), min(wall_backstop(cell_cpu), wait_left))
         run: CellRun = kernel.run(source, limit, max_output=0)
         if run.status != "ok":
             by_notebook = (run.limit == "cpu" and cpu_left < cell_cpu) or (
-                run.limit == "wall" and wall_left < wall_backstop(cell_cpu)
+                run.limit == "wall" and wait_left < wall_backstop(cell_cpu)
             )
             result["cells"].append(
                 {"cell": position, "first_line": first_line(source), "status": run.status,
@@ -277,6 +285,17 @@ class Channel:
         return text, self.overflow
 
 
+class Highest:
+    """The highest value ``read`` has given (a total that loses what ended must not go down)."""
+
+    def __init__(self, read):
+        self.read, self.value = read, 0.0
+
+    def __call__(self) -> float:
+        self.value = max(self.value, self.read())
+        return self.value
+
+
 class TreeClock:
     """CPU time of every process under ``root`` (its descendants, living and reaped), in s.
 
@@ -293,6 +312,10 @@ class TreeClock:
         total = sum(times for _, times in _processes_under(self.root))
         self.highest = max(self.highest, total / self.tick)
         return self.highest
+
+    def queued(self) -> float:
+        """Seconds the living processes under ``root`` waited for a CPU (main threads)."""
+        return run_delay(pid for pid, _ in _processes_under(self.root))
 
 
 def _processes_under(root: int) -> list[tuple[int, int]]:
