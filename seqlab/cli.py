@@ -95,7 +95,8 @@ def _add_grade(commands) -> None:
         help="grade submissions against a solution notebook into a CSV gradebook",
         description="Run each submission in its own sandboxed kernel, test its functions on "
         "inputs drawn now, compare with the solution, and write one CSV row per student "
-        "(students already in the CSV are skipped).",
+        "(students already in the CSV are skipped); then a class report beside it "
+        "(NAME_report.md): full marks and common mistakes per question.",
     )
     grade.add_argument(
         "solution",

@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 
 from seqlab import labs
-from seqlab.grading import cgroups, worker
+from seqlab.grading import cgroups, report, worker
 from seqlab.grading import probes as probes_module
 from seqlab.grading.gradebook import Gradebook
 from seqlab.grading.probes import Probe, ProbeError
@@ -333,6 +333,7 @@ def grade(
                 grader.kill_all()
                 raise
         # Every kernel is gone now. Whatever should be written once per run goes here.
+        report.after_grading(Path(out), grader, expected, grades, log)
         if not book.verify():
             log(
                 f"WARNING: {printable(str(out))} was changed by another process after the grader "
