@@ -26,7 +26,7 @@ import itertools
 import numpy as np
 
 from seqlab.checks import recurrent
-from seqlab.checks.core import Case, run_check
+from seqlab.checks.core import Case, Rule, run_check
 from seqlab.numpy_rnn import gru_cell_forward, gru_forward, gru_gates
 
 BLOCKS = "zrh"
@@ -62,7 +62,8 @@ def q1(gru_cell_forward) -> None:
         "q1",
         gru_cell_forward,
         CELL_CASES,
-        hints=[_update_gate_swapped, _block_order, _bias_rows, _reset_before, _term_off],
+        hints=[_update_gate_swapped, _block_order, _bias_rows, _both_biases_on_input,
+               _no_reset_gate, _sigmoid_candidate, _reset_before, _term_off],
         error_hints={ValueError: recurrent.MATMUL_HINT.format(k=3)},
     )
 
@@ -70,13 +71,13 @@ def q1(gru_cell_forward) -> None:
 def q2(gru_parameter_count) -> None:
     """``gru_parameter_count(units, features, reset_after=True)``."""
     cases = [
-        Case((1, 1), 12),
         Case((4, 3), 108),
+        Case((1, 1), 12),
         Case((16, 5), 1056, {"reset_after": False}),
         Case((32, 10), 4224, {"reset_after": True}),
         Case((128, 300), 164736, {"reset_after": False}),
     ]
-    run_check("q2", gru_parameter_count, cases, hints=[_count_hint])
+    run_check("q2", gru_parameter_count, cases, hints=[_count_hint], rules=RULES["q2"])
 
 
 def _sequence_case(seed, n, steps, m, u):
@@ -93,8 +94,23 @@ def q3(gru_forward) -> None:
         _sequence_case(7, 3, 1, 2, 4),
         _sequence_case(8, 1, 8, 1, 1),
     ]
-    run_check("q3", gru_forward, cases, hints=[recurrent.sequence_hint(cell_state=False)])
+    run_check(
+        "q3",
+        gru_forward,
+        cases,
+        hints=[recurrent.sequence_hint(cell_state=False)],
+        error_hints=recurrent.SEQUENCE_ERROR_HINTS,
+    )
 
+
+# The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab06).
+RULES = {
+    "q2": [
+        Rule("uses Keras", False, "builds a Keras layer: count the parameters from the shapes."),
+        Rule("Python int", True, "returned a NumPy integer: the lab asks for a Python int, "
+             "e.g. int(...)."),
+    ]
+}
 
 UNKNOWN_LAYER = "ValueError naming " + ", ".join(LAYERS)
 
@@ -126,7 +142,14 @@ def q4(build_recurrent_classifier) -> None:
         Case(("Transformer", 10, 5, 16, 4), UNKNOWN_LAYER),
     ]
     hints = [_unknown_layer, *recurrent.MODEL_HINTS]
-    run_check("q4", _outcome(build_recurrent_classifier), cases, hints=hints)
+    run_check(
+        "q4",
+        _outcome(build_recurrent_classifier),
+        cases,
+        hints=hints,
+        error_hints={KeyError: "an unknown name must not end in a KeyError from your dict: "
+                     "check the name first and raise a ValueError."},
+    )
 
 
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
@@ -150,6 +173,46 @@ def _update_gate_swapped(case: Case, h_next) -> str | None:
             "z keeps the old state: h_next = z * h_prev + (1 - z) * candidate (Keras's "
             "convention), not (1 - z) * h_prev + z * candidate."
         )
+    return None
+
+
+def _cell(case: Case, *, x_bias=None, h_bias=None, candidate=None):
+    """h_next of a q1 case computed with a common mistake in the biases or the candidate."""
+    x_t, h_prev, kernel, recurrent_kernel, bias = case.args
+    x_z, x_r, x_h = np.split(x_t @ kernel + (bias[0] if x_bias is None else x_bias), 3, axis=1)
+    h_z, h_r, h_h = np.split(h_prev @ recurrent_kernel + (bias[1] if h_bias is None else h_bias),
+                             3, axis=1)
+    z, r = _sigmoid(x_z + h_z), _sigmoid(x_r + h_r)
+    new = (candidate or (lambda x, h, r: np.tanh(x + r * h)))(x_h, h_h, r)
+    return z * h_prev + (1 - z) * new
+
+
+def _sigmoid(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _both_biases_on_input(case: Case, h_next) -> str | None:
+    bias = case.args[4]
+    if np.any(bias[1]) and recurrent.matches(h_next, _cell(case, x_bias=bias.sum(axis=0),
+                                                           h_bias=0.0)):
+        return (
+            "you added both bias rows on the input side: the input bias (row 0) goes with "
+            "x_t @ kernel, the recurrent bias (row 1) with h_prev @ recurrent_kernel."
+        )
+    return None
+
+
+def _no_reset_gate(case: Case, h_next) -> str | None:
+    if np.any(case.args[1]) and recurrent.matches(
+        h_next, _cell(case, candidate=lambda x, h, r: np.tanh(x + h))
+    ):
+        return "the candidate multiplies the recurrent part by the reset gate: tanh(x_h + r * h_h)."
+    return None
+
+
+def _sigmoid_candidate(case: Case, h_next) -> str | None:
+    if recurrent.matches(h_next, _cell(case, candidate=lambda x, h, r: _sigmoid(x + r * h))):
+        return "the candidate is a tanh, not a sigmoid: only z and r are gates."
     return None
 
 
@@ -235,15 +298,22 @@ def _count_hint(case: Case, count) -> str | None:
         return "with reset_after=True the bias has two rows (input and recurrent): 2 * 3u biases."
     if not reset_after and count == two_rows:
         return "with reset_after=False there is a single bias row: 3u biases."
+    if count == 3 * units * (features + (2 if reset_after else 1)):
+        return "each block also has recurrent weights: recurrent_kernel is a (u, 3u) matrix."
     if count == 4 * units * (units + features + 1):
         return "that is an LSTM's count: a GRU has three blocks (z, r, h), not four."
     return None
 
 
 def _unknown_layer(case: Case, returned) -> str | None:
+    if case.expected == UNKNOWN_LAYER and str(returned).startswith("ValueError"):
+        return (
+            f"your ValueError's message should name the three valid layers, "
+            f"{', '.join(LAYERS)}, so that the caller sees what to write instead."
+        )
     if case.expected == UNKNOWN_LAYER and returned != UNKNOWN_LAYER:
         return (
-            f"for an unknown layer name, raise a ValueError whose message lists the valid "
-            f"names, {', '.join(LAYERS)}, so that the caller sees what to write instead."
+            "for an unknown layer name, raise a ValueError (and say in its message which "
+            "names are valid) instead of building a model."
         )
     return None

@@ -79,7 +79,7 @@ MISTAKES = {
         Mistake("reset before the product (reset_after=False)", _cell(
             candidate="np.tanh(x_h + (r * h_prev) @ recurrent_kernel[:, 2 * h_prev.shape[1]:] + bias[1][2 * h_prev.shape[1]:])"),
                 "reset_after=False candidate"),
-        Mistake("reset gate forgotten", _cell(candidate="np.tanh(x_h + h_h)"), "reset gate"),
+        Mistake("reset gate forgotten", _cell(candidate="np.tanh(x_h + h_h)"), "by the reset gate"),
         Mistake("sigmoid candidate", _cell(candidate="sigmoid(x_h + r * h_h)"), "candidate is a tanh"),
         Mistake("kernel @ x_t", _cell(
             x_split="np.split(kernel @ x_t + bias[0], 3, axis=1)"),
@@ -87,7 +87,7 @@ MISTAKES = {
         Mistake("the whole bias added to both", _cell(
             x_split="np.split(x_t @ kernel + bias.sum(axis=0), 3, axis=1)",
             h_split="np.split(h_prev @ recurrent_kernel, 3, axis=1)"),
-                "the input bias (row 0) is added outside the reset"),
+                "both bias rows on the input side"),
     ],
     "q2": [
         Mistake("one bias row always", _COUNT.format("3 * units * (units + features + 1)"),
@@ -97,9 +97,9 @@ MISTAKES = {
         Mistake("two bias rows always", _COUNT.format("3 * units * (units + features + 2)"),
                 "single bias row"),
         Mistake("no recurrent weights", _COUNT.format("3 * units * (features + (2 if reset_after else 1))"),
-                "(u, 3u) recurrent matrix"),
+                "(u, 3u) matrix"),
         Mistake("a NumPy integer", _COUNT.format("np.int64(3 * units * (units + features + (2 if reset_after else 1)))"),
-                "python int"),
+                "a Python int"),
     ],
     "q3": [
         Mistake("state not carried", _forward(
@@ -114,11 +114,11 @@ MISTAKES = {
     ],
     "q4": [
         Mistake("no ValueError", _builder("layers.get(layer, keras.layers.GRU)(units)", check="pass"),
-                "raise a ValueError"),
+                "raise a ValueError (and"),
         Mistake("ValueError without the names", _builder(
             "layers[layer](units)", check='''if layer not in layers:
-        raise ValueError("unknown layer")'''), "lists the valid names"),
-        Mistake("KeyError", _builder("layers[layer](units)", check="pass"), "raise a ValueError"),
+        raise ValueError("unknown layer")'''), "name the three valid layers"),
+        Mistake("KeyError", _builder("layers[layer](units)", check="pass"), "must not end in a KeyError"),
         Mistake("return_sequences=True", _builder("layers[layer](units, return_sequences=True)"),
                 "leave return_sequences at False"),
         Mistake("no softmax", _builder("layers[layer](units)", last="keras.layers.Dense(classes)"),

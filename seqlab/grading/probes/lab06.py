@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from seqlab.checks.recurrent import MODEL_SUMMARY
-from seqlab.grading.probes import Call, Probe
+from seqlab.checks.lab06 import RULES
+from seqlab.grading.probes import Call, Probe, stated
 
 
 def _normal(rng: np.random.Generator, *shape: int, scale: float = 1.0) -> np.ndarray:
@@ -67,7 +68,7 @@ def _classifier_calls(rng: np.random.Generator) -> list[Call]:
 
 PROBES = {
     "q1": Probe("gru_cell_forward", _cell_calls, seconds=5.0),
-    "q2": Probe("gru_parameter_count", _count_calls, seconds=2.0),
+    "q2": Probe("gru_parameter_count", _count_calls, observe=stated(RULES["q2"]), seconds=2.0),
     "q3": Probe("gru_forward", _sequence_calls, seconds=5.0),
     # building a Keras model takes a moment; the summary is what is compared
     "q4": Probe(
