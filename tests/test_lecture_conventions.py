@@ -29,10 +29,13 @@ WAITING = "notebooks/{}.ipynb still shows figures with plt.show(), not seqlab.pl
 PENDING = {
     "figures": {f"notebooks/{stem}.ipynb": WAITING.format(stem) for stem in (
         "04_backpropagation_through_time", "05_lstm", "06_gru", "07_entity_recognition",
-        "08_sentiment", "09_forecasting", "10_text_generation", "11_sequence_to_sequence")},
+        "08_sentiment", "09_forecasting", "10_text_generation", "11_sequence_to_sequence",
+        "12_attention")},
     "last cell": {
         "notebooks/09_forecasting.ipynb": "notebooks/09_forecasting.ipynb: its last cell prints "
         "the quality figures but asserts them elsewhere (issue 11, finding 13, being fixed)",
+        "notebooks/07_entity_recognition.ipynb": "notebooks/07_entity_recognition.ipynb: its "
+        "last cell does not print and assert yet (being edited by its engineer)",
     },
 }
 
