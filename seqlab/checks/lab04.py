@@ -65,7 +65,7 @@ def q1(rnn_step_backward) -> None:
         "q1",
         rnn_step_backward,
         cases,
-        hints=[_missing_keys, _step_derivative_hint, _step_transposed],
+        hints=[_missing_keys, _step_derivative_hint, _step_transposed, _batch_sum, _shapes],
         error_hints={ValueError: _BACKWARD_SHAPES},
     )
 
@@ -225,19 +225,49 @@ def _step_transposed(case: Case, returned) -> str | None:
     return None
 
 
-def _backward_variant(case: Case, *, carry=True, previous_offset=1, every_step=True):
-    """Weight gradients of a q2 case computed with one of the common mistakes."""
+def _batch_sum(case: Case, returned) -> str | None:
+    if not isinstance(returned, dict) or "bias" not in returned:
+        return None
+    n, u = case.args[0].shape
+    if np.shape(returned["bias"]) == (n, u) != (u,):
+        return "dL/dbias is summed over the batch: grad_pre.sum(axis=0), shape (u,)."
+    if n > 1 and recurrent.matches(returned["bias"], case.expected["bias"] / n):
+        return "sum over the batch, not the mean: every row of the batch adds its gradient."
+    return None
+
+
+def _shapes(case: Case, returned) -> str | None:
+    if isinstance(returned, dict) and any(
+        np.shape(returned.get(key)) != np.shape(value) for key, value in case.expected.items()
+    ):
+        return _BACKWARD_SHAPES
+    if isinstance(returned, dict) and "recurrent_kernel" in returned:
+        grad_h, h_next, x_t, *_ = case.args
+        if recurrent.matches(returned["recurrent_kernel"], x_t.T @ (grad_h * (1 - h_next**2))):
+            return _BACKWARD_SHAPES
+    return None
+
+
+def _backward_variant(case: Case, *, carry=1.0, previous_offset=1, kept="all", forward=False):
+    """Weight gradients of a q2 case computed with one of the common mistakes.
+
+    ``carry``: how often the gradient from the step after is added (0, 1 or 2); ``kept``: the
+    steps whose gradients are kept ("all", or "first"/"last" when they are overwritten);
+    ``forward``: the steps walked in time order.
+    """
     grad_states, inputs, states, kernel, recurrent_kernel = case.args
     n, steps, units = states.shape
     previous = np.concatenate([np.zeros((n, 1, units)), states], axis=1)
     gradients = {key: 0.0 for key in WEIGHT_KEYS}
     from_later = np.zeros((n, units))
-    for t in reversed(range(steps)):
-        grad_pre = (grad_states[:, t] + (from_later if carry else 0.0)) * (1 - states[:, t] ** 2)
+    order = range(steps) if forward else reversed(range(steps))
+    for t in order:
+        grad_pre = (grad_states[:, t] + carry * from_later) * (1 - states[:, t] ** 2)
         h_prev = previous[:, t + 1 - previous_offset]
-        if every_step or t == steps - 1:
-            step = _step_gradients(grad_pre, inputs[:, t], h_prev, kernel, recurrent_kernel)
-            for key in WEIGHT_KEYS:
+        step = _step_gradients(grad_pre, inputs[:, t], h_prev, kernel, recurrent_kernel)
+        keep = kept == "all" or t == {"first": 0, "last": steps - 1}[kept]
+        for key in WEIGHT_KEYS:
+            if keep:
                 gradients[key] = gradients[key] + step[key]
         from_later = grad_pre @ recurrent_kernel.T
     return gradients
@@ -248,7 +278,7 @@ def _sequence_backward_hint(case: Case, returned) -> str | None:
         return None
     variants = {
         "no carry": (
-            {"carry": False},
+            {"carry": 0.0},
             "each step also receives the gradient coming back from the step after it: add "
             "grad_h_prev of step t + 1 to grad_states[:, t] before the step backward.",
         ),
@@ -258,8 +288,21 @@ def _sequence_backward_hint(case: Case, returned) -> str | None:
             "states[:, t] is the step's own output.",
         ),
         "last step only": (
-            {"every_step": False},
+            {"kept": "last"},
             "the weights are shared by every step: add up their gradients over all steps.",
+        ),
+        "overwritten": (
+            {"kept": "first"},
+            "the weights are shared by every step: add up their gradients over all steps.",
+        ),
+        "forward": (
+            {"forward": True},
+            "walk the steps backward, t = T - 1 ... 0: each step needs the gradient from the "
+            "step after it, so that step must come first.",
+        ),
+        "carried twice": (
+            {"carry": 2.0},
+            "the gradient from the step after is added twice: add it once to grad_states[:, t].",
         ),
     }
     for options, hint in variants.values():
@@ -289,6 +332,10 @@ def _clipping_hint(case: Case, returned) -> str | None:
         returned, numpy_rnn.clip_gradients(gradients, clipnorm=clipvalue)
     ):
         return "clipvalue cuts every element to [-clipvalue, clipvalue] (np.clip); no rescaling."
+    if clipvalue is not None and recurrent.matches(
+        returned, [np.minimum(g, clipvalue) for g in gradients]
+    ):
+        return "cut both ends: elements below -clipvalue become -clipvalue (np.clip does both)."
     if clipnorm is None and clipvalue is None:
         return "with neither setting the gradients come back unchanged."
     return None
@@ -317,6 +364,12 @@ def _jacobian_hint(case: Case, returned) -> str | None:
             (tanh_derivatives, False, "fro"),
             "use the spectral norm, np.linalg.norm(..., ord=2, axis=(1, 2)): the largest "
             "factor by which a gradient can grow.",
+        ),
+        "previous state": (
+            (np.concatenate([np.ones_like(states[:, :1]), 1 - states[:, :-1] ** 2], axis=1),
+             False, 2),
+            "the factor dh_(k+1)/dh_k uses tanh' of h_(k+1) = states[:, k], not of "
+            "states[:, k - 1].",
         ),
         "order": (
             (tanh_derivatives, True, 2),

@@ -75,8 +75,8 @@ def q1(lstm_cell_forward) -> None:
         "q1",
         lstm_cell_forward,
         CELL_CASES,
-        hints=[_states_swapped, _no_forget_term, _h_without_tanh, _c_prev_in_recurrent_term, _interleaved, _split_on_batch_axis,
-               _sigmoid_candidate, _gate_order, _term_off],
+        hints=[_states_swapped, _no_forget_term, _h_without_tanh, _c_prev_in_recurrent_term,
+               _interleaved, _split_on_batch_axis, _sigmoid_candidate, _gate_order, _term_off],
         error_hints={ValueError: recurrent.MATMUL_HINT.format(k=4)},
     )
 
@@ -177,8 +177,8 @@ def _c_prev_in_recurrent_term(case: Case, returned) -> str | None:
 
 
 def _interleaved(case: Case, returned) -> str | None:
-    n, u = case.args[1].shape
-    if recurrent.matches(returned, _variant_cell(case, lambda z: [z[:, k::4] for k in range(4)])) or (
+    interleaved = _variant_cell(case, lambda z: [z[:, k::4] for k in range(4)])
+    if recurrent.matches(returned, interleaved) or (
         isinstance(returned, tuple | list) and np.ndim(returned[0]) == 3
     ):
         return (

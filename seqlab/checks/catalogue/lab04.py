@@ -125,7 +125,7 @@ MISTAKES = {
         Mistake("walked forward", _backward(order="range(timesteps)"),
                 "walk the steps backward"),
         Mistake("carry added twice", _backward(incoming="grad_states[:, t] + 2 * from_later"),
-                "once"),
+                "add it once"),
     ],
     "q3": [
         Mistake("global clipnorm", _clip(norm="""[g * (clipnorm / max(np.sqrt(sum(np.sum(x**2)
@@ -138,7 +138,7 @@ MISTAKES = {
                 "no rescaling"),
         Mistake("neither returns None", _clip(neither="None"), "come back unchanged"),
         Mistake("clipvalue only on the top", _clip(
-            value="[np.minimum(g, clipvalue) for g in gradients]"), "[-clipvalue, clipvalue]"),
+            value="[np.minimum(g, clipvalue) for g in gradients]"), "cut both ends"),
     ],
     "q4": [
         Mistake("tanh' missing", _jacobian(factor="np.broadcast_to(recurrent_kernel.T, (n, units, units))"),
@@ -150,7 +150,7 @@ MISTAKES = {
         Mistake("column T left out", _jacobian(result="norms[:, :-1]"), "return T + 1 columns"),
         Mistake("factor from the previous state", _jacobian(
             factor="(1.0 - (states[:, k - 1, :, np.newaxis] if k else 0.0) ** 2) * recurrent_kernel.T"),
-                "h_(k+1) = states[:, k]"),
+                "h_(k+1) = states[:, k], not"),
     ],
 }
 
