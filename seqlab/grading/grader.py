@@ -448,7 +448,8 @@ class Grader:
         channel = parse_channel(
             result.get("channel", ""), token, bool(result.get("channel_overflow"))
         )
-        notes += _notes(result, self.settings)
+        measured = "its control group" if self.cgroups else "its process tree"
+        notes += _notes(result, self.settings, measured)
         notes += channel.problems
         scores = []
         for question in self.questions:
@@ -602,7 +603,7 @@ class Grader:
             return {"status": "worker_failed", "detail": f"the grader's worker failed: {tail}"}
 
 
-def _notes(result: dict, settings: Settings) -> list[str]:
+def _notes(result: dict, settings: Settings, measured: str = "its control group") -> list[str]:
     """What went wrong in the notebook itself, one short sentence each."""
     status = result.get("status")
     if status == "unreadable":
@@ -613,7 +614,7 @@ def _notes(result: dict, settings: Settings) -> list[str]:
     for cell in result.get("cells", []):
         where = f"cell {cell['cell']} ({cell['first_line']})"
         if cell["status"] in ("timeout", "stuck"):
-            notes.append(f"{where} {_limit_sentence(cell, settings)}")
+            notes.append(f"{where} {_limit_sentence(cell, settings, measured)}")
         elif cell["status"] == "died":
             notes.append(f"the kernel died in {where}: later cells and the tests could not run")
         elif cell["ename"] not in IGNORED_ERRORS:
@@ -630,14 +631,14 @@ def _notes(result: dict, settings: Settings) -> list[str]:
         else:
             notes.append(
                 f"the notebook used up its {budget:g} s of CPU time (all its processes, "
-                f"measured by its control group); cells from cell {stopped['cell']} on did not run"
+                f"measured by {measured}); cells from cell {stopped['cell']} on did not run"
             )
     if result.get("reset_failed"):
         notes.append("the grader could not undo the notebook's changes to the kernel")
     return notes
 
 
-def _limit_sentence(cell: dict, settings: Settings) -> str:
+def _limit_sentence(cell: dict, settings: Settings, measured: str) -> str:
     """Which limit stopped a cell, measured how, and what then happened."""
     if cell.get("limit_source") == "notebook":
         what = (
@@ -656,7 +657,7 @@ def _limit_sentence(cell: dict, settings: Settings) -> str:
     else:
         what = (
             f"used its limit of {settings.cell_timeout:g} s of CPU time (all its processes "
-            "together, measured by its control group) and was interrupted"
+            f"together, measured by {measured}) and was interrupted"
         )
     if cell["status"] == "stuck":
         what += "; it ignored the interrupt: the kernel was stopped"

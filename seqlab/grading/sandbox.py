@@ -218,7 +218,7 @@ def _withhold(source: str, names: set[str], module: str) -> str | None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
             message = WITHHELD_MESSAGE.format(name=f"{module}.{node.name}")
             node.body = ast.parse(
-                f"class AnswerWithheld(RuntimeError):\n    pass\nraise AnswerWithheld({message!r})"
+                f"raise type('AnswerWithheld', (RuntimeError,), {{}})({message!r})"
             ).body
             node.decorator_list = [
                 d for d in node.decorator_list if not _is_name(d, ("cache", "lru_cache"))
