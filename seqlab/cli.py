@@ -109,10 +109,16 @@ def _add_grade(commands) -> None:
     grade.add_argument("--out", type=Path, required=True, help="the CSV gradebook to write")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument(
-        "--timeout", type=float, default=300, help="seconds for a whole notebook (default 300)"
+        "--timeout",
+        type=float,
+        default=300,
+        help="seconds of CPU time for a whole notebook's cells (default 300)",
     )
     grade.add_argument(
-        "--cell-timeout", type=float, default=60, help="seconds for one cell (default 60)"
+        "--cell-timeout",
+        type=float,
+        default=60,
+        help="seconds of CPU time for one cell (default 60)",
     )
     grade.add_argument(
         "--memory",
