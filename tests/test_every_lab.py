@@ -19,7 +19,7 @@ NUMBERS = [path.name[:2] for path in SOLUTIONS]
 
 
 def test_every_solution_has_its_checks_and_probes():
-    assert [f"{n:02d}" for n in range(2, 12)] == NUMBERS, "labs 02-11 each have a solution"
+    assert {f"{n:02d}" for n in range(2, 12)} <= set(NUMBERS), "labs 02-11 each have a solution"
     for number in NUMBERS:
         importlib.import_module(f"seqlab.checks.lab{number}")
         assert grader_probes.load(number)
