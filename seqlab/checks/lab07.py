@@ -97,8 +97,10 @@ def q3(most_frequent_tags) -> None:
             ([["The", "the"], ["the"]], [["O", "B-X"], ["B-X"]]),
             {"The": "O", "the": "B-X"},
         ),
+        Case(([["Leo"], ["Leo"], ["Leo"]], [["O"], ["B-X"], ["I-X"]]), {"Leo": "O"}),
     ]
-    run_check("q3", most_frequent_tags, cases, hints=[_last_seen, _tie_to_the_last, _lowercased])
+    hints = [_last_seen, _tie_to_the_last, _tie_alphabetical, _lowercased, _one_tag_for_all]
+    run_check("q3", most_frequent_tags, cases, hints=hints)
 
 
 def q4(decode_predictions) -> None:
@@ -124,7 +126,10 @@ def q4(decode_predictions) -> None:
         ),
     ]
     run_check(
-        "q4", decode_predictions, cases, hints=[_wrong_axis, _indices_not_names, _kept_padding]
+        "q4",
+        decode_predictions,
+        cases,
+        hints=[_wrong_axis, _indices_not_names, _kept_padding, _one_short],
     )
 
 
@@ -144,6 +149,7 @@ def tagger_summary(
         "parameters": vocabulary_size * embedding_dim
         + directions * lstm
         + (directions * units + 1) * num_tags,
+        **text_models.expected_settings("LSTM"),
     }
 
 
@@ -274,6 +280,28 @@ def _tie_to_the_last(case: Case, table) -> str | None:
     return None
 
 
+def _tie_alphabetical(case: Case, table) -> str | None:
+    counts: dict[str, Counter] = {}
+    for token, tag in _pairs(case):
+        counts.setdefault(token, Counter())[tag] += 1
+    first_by_name = {token: min(tags, key=lambda tag: (-tags[tag], tag)) for token, tags in
+                     counts.items()}
+    if table == first_by_name != case.expected:
+        return (
+            "on a tie, keep the tag seen first (Counter.most_common keeps that order), not the "
+            "one first in alphabetical order."
+        )
+    return None
+
+
+def _one_tag_for_all(case: Case, table) -> str | None:
+    if isinstance(table, dict) and len(set(table.values())) == 1 and len(set(
+        case.expected.values()
+    )) > 1:
+        return "count the tags for each token on its own: tokens differ in their usual tag."
+    return None
+
+
 def _lowercased(case: Case, table) -> str | None:
     capitalised = any(token != token.lower() for token in case.expected)
     if capitalised and all(str(token) == str(token).lower() for token in table):
@@ -290,6 +318,17 @@ def _kept_padding(case: Case, tags) -> str | None:
         and all(len(row) == steps for row in tags)
     ):
         return "cut each sentence's tags to its length: the steps after it are padding."
+    return None
+
+
+def _one_short(case: Case, tags) -> str | None:
+    probabilities, lengths, tag_names = case.args
+    short = [
+        [tag_names[j] for j in row[: max(length - 1, 0)]]
+        for row, length in zip(probabilities.argmax(axis=-1), lengths, strict=True)
+    ]
+    if tags == short:
+        return "keep lengths[i] tags for sentence i: its tokens are steps 0 ... lengths[i] - 1."
     return None
 
 
@@ -313,6 +352,9 @@ def _wrong_axis(case: Case, tags) -> str | None:
 
 def _tagger_hint(case: Case, summary) -> str | None:
     expected = case.expected
+    settings = summary.get("recurrent settings") if isinstance(summary, dict) else None
+    if settings and isinstance(settings[0], dict) and settings[0].get("go_backwards"):
+        return text_models.model_hint(summary, expected)
     if (
         isinstance(summary, dict)
         and summary.get("layers") == ["Embedding", "LSTM", "Dense"]

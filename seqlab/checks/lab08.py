@@ -18,7 +18,7 @@ import string
 import numpy as np
 
 from seqlab.checks import text_models
-from seqlab.checks.core import Case, run_check
+from seqlab.checks.core import Case, Rule, run_check
 
 VOCABULARY = ["bad", "good", "not", "food", "at", "all"]
 
@@ -40,6 +40,13 @@ def q1(multi_hot) -> None:
     run_check("q1", multi_hot, cases, hints=[_counts_not_presence, _case_kept, _punctuation_kept])
 
 
+# The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab08).
+RULES = {
+    "q4": [Rule("uses Keras", False, "builds a Keras model: compute the count from the sizes, "
+                "not by building the model.")],
+}
+
+
 def q2(pair_accuracy) -> None:
     """``pair_accuracy(labels, probabilities)``: share of pairs (2i, 2i+1) with both right."""
     labels = np.array([1, 0, 0, 1, 1, 0])
@@ -49,8 +56,10 @@ def q2(pair_accuracy) -> None:
         Case((labels, np.array([0.7, 0.7, 0.1, 0.1, 0.8, 0.8])), 0.0),
         Case((np.array([0, 1]), np.array([0.4, 0.51])), 1.0),
         Case((np.array([0, 1, 1, 0]), np.array([0.6, 0.4, 0.2, 0.9])), 0.0),
+        Case((np.array([0, 1, 0, 1]), np.array([0.5, 0.9, 0.2, 0.7])), 1.0),
     ]
-    run_check("q2", pair_accuracy, cases, hints=[_plain_accuracy, _neighbouring_pairs])
+    hints = [_plain_accuracy, _neighbouring_pairs, _either_right, _half_positive]
+    run_check("q2", pair_accuracy, cases, hints=hints)
 
 
 def sentiment_model_summary(
@@ -65,6 +74,7 @@ def sentiment_model_summary(
         "output shape": (None, 1),
         "output activation": "sigmoid",
         "parameters": expected_parameters(vocabulary_size, embedding_dim, units, cell),
+        **text_models.expected_settings(cell),
     }
 
 
@@ -106,6 +116,7 @@ def q4(count_parameters) -> None:
         count_parameters,
         cases,
         hints=[_gru_one_bias, _no_embedding, _no_dense, _gates_swapped],
+        rules=RULES["q4"],
     )
 
 
@@ -130,19 +141,22 @@ def _same(returned, expected: np.ndarray) -> bool:
 
 
 def _counts_not_presence(case: Case, bags) -> str | None:
-    if _same(bags, _bags(*case.args, counts=True)):
+    counted = _bags(*case.args, counts=True)
+    if np.max(counted, initial=0) > 1 and _same(bags, counted):
         return "multi-hot marks presence: 1.0 however often a word occurs."
     return None
 
 
 def _case_kept(case: Case, bags) -> str | None:
-    if _same(bags, _bags(*case.args, lower=False)):
+    variant = _bags(*case.args, lower=False)
+    if not _same(variant, _bags(*case.args)) and _same(bags, variant):
         return "lower-case each text first: 'Bad' and 'NOT' are the words 'bad' and 'not'."
     return None
 
 
 def _punctuation_kept(case: Case, bags) -> str | None:
-    if _same(bags, _bags(*case.args, strip=False)):
+    variant = _bags(*case.args, strip=False)
+    if not _same(variant, _bags(*case.args)) and _same(bags, variant):
         return "remove punctuation before splitting: 'good,' is the word 'good'."
     return None
 
@@ -165,7 +179,30 @@ def _neighbouring_pairs(case: Case, value) -> str | None:
 
 
 def _model_hint(case: Case, summary) -> str | None:
+    sizes = summary.get("sizes") if isinstance(summary, dict) else None
+    if isinstance(sizes, list) and sizes and sizes[-1] != 1:
+        return "the last Dense layer has one unit, the probability that the review is positive."
     return text_models.model_hint(summary, case.expected)
+
+
+def _either_right(case: Case, value) -> str | None:
+    labels, probabilities = case.args
+    right = (probabilities > 0.5) == labels
+    if np.isclose(value, np.mean(right[0::2] | right[1::2])) and not np.isclose(
+        value, case.expected
+    ):
+        return "a pair counts when both reviews are right (&), not either of them (|)."
+    return None
+
+
+def _half_positive(case: Case, value) -> str | None:
+    labels, probabilities = case.args
+    right = (probabilities >= 0.5) == labels
+    if np.isclose(value, np.mean(right[0::2] & right[1::2])) and not np.isclose(
+        value, case.expected
+    ):
+        return "a review is positive only above 0.5: probability > 0.5, so 0.5 counts as negative."
+    return None
 
 
 def _gru_one_bias(case: Case, count) -> str | None:

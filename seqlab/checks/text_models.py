@@ -16,6 +16,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
+from seqlab.checks.recurrent import RECURRENT_SETTINGS, default_settings, settings_hint
+
 # Layers without the InputLayer that a functional model lists first, so Sequential and
 # functional models built from the same layers summarise alike.
 TEXT_MODEL_SUMMARY = (
@@ -29,9 +31,18 @@ TEXT_MODEL_SUMMARY = (
     "'input shape': tuple(result.inputs[0].shape), "
     "'output shape': tuple(result.outputs[0].shape), "
     "'output activation': getattr(getattr(layers[-1], 'activation', None), '__name__', None), "
-    "'parameters': result.count_params()"
+    "'parameters': result.count_params(), "
+    "'recurrent settings': [(lambda layer: " + RECURRENT_SETTINGS + ")"
+    "(getattr(layer, 'forward_layer', layer)) for layer in layers "
+    "if hasattr(getattr(layer, 'forward_layer', layer), 'go_backwards')], "
+    "'compiled': bool(getattr(result, 'compiled', False))"
     "})([layer for layer in result.layers if type(layer).__name__ != 'InputLayer'])"
 )
+
+
+def expected_settings(layer: str) -> dict:
+    """The summary entries of one recurrent ``layer`` at its defaults, in a model not compiled."""
+    return {"recurrent settings": [default_settings(layer)], "compiled": False}
 
 # Trainable parameters of a recurrent layer with u units reading m features.
 RECURRENT_PARAMETERS = {
@@ -68,6 +79,9 @@ def model_hint(summary, expected: dict) -> str | None:
     """A sentence for the first architectural difference between two summaries, or None."""
     if not isinstance(summary, dict):
         return None
+    settings = summary.get("recurrent settings") or [{}]
+    if isinstance(settings[0], dict) and settings[0].get("go_backwards"):
+        return settings_hint(summary, expected)
     if summary.get("layers") != expected["layers"]:
         return f"the model should be exactly these layers after the Input: {expected['layers']}."
     if not summary.get("masks padding"):
@@ -80,4 +94,4 @@ def model_hint(summary, expected: dict) -> str | None:
         return f"the last Dense layer needs activation={expected['output activation']!r}."
     if summary.get("sizes") != expected["sizes"]:
         return "check the sizes you pass to each layer against the arguments."
-    return None
+    return settings_hint(summary, expected)

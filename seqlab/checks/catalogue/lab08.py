@@ -68,7 +68,7 @@ MISTAKES = {
         Mistake("accuracy per review", """
             def pair_accuracy(labels, probabilities):
                 return float(np.mean((np.asarray(probabilities) > 0.5) == np.asarray(labels)))
-            """, "count a pair only when both"),
+            """, "that is the accuracy per review"),
         Mistake("overlapping pairs", """
             def pair_accuracy(labels, probabilities):
                 right = (np.asarray(probabilities) > 0.5) == np.asarray(labels)
@@ -83,7 +83,7 @@ MISTAKES = {
             def pair_accuracy(labels, probabilities):
                 right = (np.asarray(probabilities) > 0.5) == np.asarray(labels)
                 return float(np.mean(right[0::2] | right[1::2]))
-            """, "both its reviews"),
+            """, "not either of them"),
     ],
     "q3": [
         Mistake("no mask", _model(embedding="mask_zero=False"), "mask_zero=True"),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqlab.checks.lab08 import RULES
 from seqlab.checks.text_models import TEXT_MODEL_SUMMARY
-from seqlab.grading.probes import Call, Probe
+from seqlab.grading.probes import Call, Probe, stated
 
 # fmt: off
 WORDS = [
@@ -79,5 +80,5 @@ PROBES = {
     "q2": Probe("pair_accuracy", _pair_calls, seconds=2.0),
     # Building a Keras model takes a moment, the first one longest.
     "q3": Probe("build_sentiment_model", _model_calls, observe=TEXT_MODEL_SUMMARY, seconds=30.0),
-    "q4": Probe("count_parameters", _count_calls, seconds=2.0),
+    "q4": Probe("count_parameters", _count_calls, observe=stated(RULES["q4"]), seconds=2.0),
 }
