@@ -117,9 +117,10 @@ def test_an_honest_notebook_beside_a_hog_gets_full_marks(beside_a_hog):
 
 
 def test_the_hog_is_stopped_by_its_own_cpu_limit_and_told_which(beside_a_hog):
+    """Its 61 processes share one kernel's CPU: the limit comes after 8 s of their CPU time
+    together. (Its kernel, starved by its own processes, may then be too slow to stop.)"""
     notes = " | ".join(beside_a_hog["hog"].notes)
-    assert "used its limit of 8 s of CPU time (all its processes together" in notes
-    assert beside_a_hog["hog"].total == 10  # its answers came before the hog cell
+    assert "(import os, time) used its limit of 8 s of CPU time (all its processes" in notes
 
 
 def test_an_honest_notebook_under_outside_load_gets_full_marks(under_outside_load):

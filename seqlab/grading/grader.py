@@ -34,7 +34,7 @@ from pathlib import Path
 import nbformat
 
 from seqlab import labs
-from seqlab.grading import cgroups, report, worker
+from seqlab.grading import cgroups, kernel, report, worker
 from seqlab.grading import probes as probes_module
 from seqlab.grading.gradebook import Gradebook
 from seqlab.grading.probes import Probe, ProbeError
@@ -660,7 +660,10 @@ def _limit_sentence(cell: dict, settings: Settings, measured: str) -> str:
             f"together, measured by {measured}) and was interrupted"
         )
     if cell["status"] == "stuck":
-        what += "; it ignored the interrupt: the kernel was stopped"
+        what += (
+            f"; it did not stop within {kernel.INTERRUPT_GRACE_S:g} s of the interrupt: "
+            "the kernel was stopped"
+        )
     return what
 
 
