@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from seqlab.checks import recurrent
-from seqlab.checks.core import Case, run_check
+from seqlab.checks.core import Case, Rule, run_check
 
 
 def _f32(values) -> np.ndarray:
@@ -66,17 +66,30 @@ def q2(standardize) -> None:
         _standardize_case(np.arange(10), np.arange(10, 15), np.arange(15, 20)),
         _standardize_case([2, np.nan, 4, 6], [np.nan, 3], [5, 8]),
     ]
-    run_check("q2", standardize, cases, hints=[_split_statistics, _gaps, _sample_std])
+    run_check(
+        "q2", standardize, cases, hints=[_split_statistics, _gaps, _sample_std], rules=RULES["q2"]
+    )
+
+
+# The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab09).
+RULES = {
+    "q2": [Rule("tuple", True, recurrent.TUPLE_RULE)],
+    "q3": [Rule("Python float", True, "returned a NumPy float32: the lab asks for a Python "
+                "float, e.g. float(...).")],
+}
 
 
 def q3(persistence_mae) -> None:
     """``persistence_mae(inputs, targets)``: mean absolute error of "the last value again"."""
     cases = [
-        Case((_f32([[1, 2, 3], [4, 5, 6]]), _f32([4, 5])), 1.0),
         Case((_f32([[0, 10], [10, 0], [5, 5]]), _f32([10, 0, 7])), 2 / 3),
+        Case((_f32([[1, 2, 3], [4, 5, 6]]), _f32([4, 5])), 1.0),
         Case((_f32([[1, 1], [1, 1]]), _f32([0, 2])), 1.0),
     ]
-    run_check("q3", persistence_mae, cases, hints=[_first_value, _persistence_error])
+    run_check(
+        "q3", persistence_mae, cases, hints=[_summed, _first_value, _persistence_error],
+        rules=RULES["q3"],
+    )
 
 
 def _linear_case(seed: int, samples: int, window: int, coefficients=None) -> Case:
@@ -111,6 +124,8 @@ def forecaster_summary(window: int, features: int, units: int) -> dict:
         "output shape": (None, 1),
         "output activation": "linear",
         "parameters": recurrent.RECURRENT_PARAMETERS["GRU"](units, features) + units + 1,
+        "recurrent settings": [recurrent.default_settings("GRU")],
+        "compiled": False,
     }
 
 
@@ -207,6 +222,13 @@ def _sample_std(case: Case, returned) -> str | None:
     return None
 
 
+def _summed(case: Case, mae) -> str | None:
+    inputs, targets = case.args
+    if len(targets) > 1 and np.isclose(mae, np.abs(targets - inputs[:, -1]).sum()):
+        return "average the absolute errors (np.mean), not their sum."
+    return None
+
+
 def _first_value(case: Case, mae) -> str | None:
     inputs, targets = case.args
     if np.isclose(mae, np.abs(targets - inputs[:, 0]).mean()):
@@ -234,17 +256,23 @@ def _intercept(case: Case, coefficients) -> str | None:
         )
     if returned.shape == expected.shape and np.allclose(returned, np.roll(expected, 1)):
         return "put the intercept last, after the weights of the window's positions."
+    reversed_weights = np.concatenate([expected[-2::-1], expected[-1:]])
+    if returned.shape == expected.shape and np.allclose(returned, reversed_weights):
+        return "your weights are reversed: list the weights in window order, position 0 first."
     return None
 
 
 def _forecaster_hint(case: Case, summary) -> str | None:
     if not isinstance(summary, dict):
         return None
-    window = case.args[0]
+    window, features, _ = case.args
+    if summary.get("input shape") == (None, None, features):
+        return f"the windows have a fixed length: keras.Input(shape=(window, features)), here " \
+            f"shape=({window}, {features})."
     if summary.get("output shape") == (None, window, 1):
         return "the GRU hands only its last state to Dense: leave return_sequences=False."
     if summary.get("output activation") != "linear":
         return "a forecast can be any number: leave the Dense layer without an activation."
     if summary.get("layers") != ["GRU", "Dense"]:
         return "after the Input come exactly keras.layers.GRU(units) and keras.layers.Dense(1)."
-    return None
+    return recurrent.settings_hint(summary, case.expected)

@@ -99,9 +99,9 @@ MISTAKES = {
         Mistake("squared error", _MAE.format("float(np.sqrt(np.mean((targets - inputs[:, -1]) ** 2)))"),
                 "squared error"),
         Mistake("summed, not averaged", _MAE.format("float(np.sum(np.abs(targets - inputs[:, -1])))"),
-                "average"),
+                "not their sum"),
         Mistake("a NumPy float32", _MAE.format("np.mean(np.abs(targets - inputs[:, -1]))"),
-                "python float"),
+                "Python float"),
     ],
     "q4": [
         Mistake("no intercept", _fit(design="np.asarray(inputs, dtype=np.float64)"), "add a column of ones"),

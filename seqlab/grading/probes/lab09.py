@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqlab.checks.lab09 import RULES
 from seqlab.checks.recurrent import MODEL_SUMMARY
-from seqlab.grading.probes import Call, Probe
+from seqlab.grading.probes import Call, Probe, stated
 
 
 def _walk(rng: np.random.Generator, length: int, start: float = 0.0) -> np.ndarray:
@@ -77,8 +78,8 @@ def _forecaster_calls(rng: np.random.Generator) -> list[Call]:
 
 PROBES = {
     "q1": Probe("make_windows", _window_calls, seconds=2.0),
-    "q2": Probe("standardize", _standardize_calls, seconds=2.0),
-    "q3": Probe("persistence_mae", _persistence_calls, seconds=2.0),
+    "q2": Probe("standardize", _standardize_calls, observe=stated(RULES["q2"]), seconds=2.0),
+    "q3": Probe("persistence_mae", _persistence_calls, observe=stated(RULES["q3"]), seconds=2.0),
     "q4": Probe("fit_linear_forecaster", _linear_calls, seconds=2.0),
     # building a Keras model takes a moment; the summary is what is compared
     "q5": Probe("build_forecaster", _forecaster_calls, observe=MODEL_SUMMARY, seconds=30.0),
