@@ -74,8 +74,13 @@ def q2(standardize) -> None:
 # The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab09).
 RULES = {
     "q2": [Rule("tuple", True, recurrent.TUPLE_RULE)],
-    "q3": [Rule("Python float", True, "returned a NumPy float32: the lab asks for a Python "
-                "float, e.g. float(...).")],
+    "q3": [
+        Rule(
+            "Python float",
+            True,
+            "returned a NumPy float32: the lab asks for a Python float, e.g. float(...).",
+        )
+    ],
 }
 
 
@@ -87,7 +92,10 @@ def q3(persistence_mae) -> None:
         Case((_f32([[1, 1], [1, 1]]), _f32([0, 2])), 1.0),
     ]
     run_check(
-        "q3", persistence_mae, cases, hints=[_summed, _first_value, _persistence_error],
+        "q3",
+        persistence_mae,
+        cases,
+        hints=[_summed, _first_value, _persistence_error],
         rules=RULES["q3"],
     )
 
@@ -267,8 +275,10 @@ def _forecaster_hint(case: Case, summary) -> str | None:
         return None
     window, features, _ = case.args
     if summary.get("input shape") == (None, None, features):
-        return f"the windows have a fixed length: keras.Input(shape=(window, features)), here " \
+        return (
+            f"the windows have a fixed length: keras.Input(shape=(window, features)), here "
             f"shape=({window}, {features})."
+        )
     if summary.get("output shape") == (None, window, 1):
         return "the GRU hands only its last state to Dense: leave return_sequences=False."
     if summary.get("output activation") != "linear":

@@ -23,7 +23,7 @@ import math
 import numpy as np
 
 from seqlab.checks import recurrent
-from seqlab.checks.core import Case, run_check
+from seqlab.checks.core import Case, Rule, run_check
 from seqlab.numpy_rnn import gru_cell_forward
 
 LN2 = math.log(2)
@@ -38,7 +38,13 @@ def q1(unigram_entropy) -> None:
         Case(("aaaa",), 0.0),
         Case(("def f(x):\n    return x\n",), _entropy("def f(x):\n    return x\n")),
     ]
-    run_check("q1", unigram_entropy, cases, hints=[_nats, _sign, _distinct])
+    run_check(
+        "q1",
+        unigram_entropy,
+        cases,
+        hints=[_nats, _sign, _distinct, _unweighted],
+        rules=RULES["q1"],
+    )
 
 
 def _entropy(text: str) -> float:
@@ -65,7 +71,13 @@ def q2(training_pairs) -> None:
             (np.array([5, 3, 9, 9, 2]), 2), (np.array([[5, 3], [9, 9]]), np.array([[3, 9], [9, 2]]))
         ),
     ]
-    run_check("q2", training_pairs, cases, hints=[_pair, _not_shifted, _pair_count, _overlap])
+    run_check(
+        "q2",
+        training_pairs,
+        cases,
+        hints=[_pair, _not_shifted, _one_dimensional, _pair_count, _overlap],
+        error_hints={ValueError: PAIR_COUNT_HINT},
+    )
 
 
 def _bits(logits, targets) -> float:
@@ -91,7 +103,12 @@ def q3(bits_per_character) -> None:
         _bits_case(rng.normal(size=(2, 3, 5)), rng.integers(0, 5, size=(2, 3))),
         _bits_case([[1000.0, 1000.0, 0.0], [0.0, 800.0, 0.0]], [0, 1]),  # large logits
     ]
-    run_check("q3", bits_per_character, cases, hints=[_nats, _overflow, _summed])
+    run_check(
+        "q3",
+        bits_per_character,
+        cases,
+        hints=[_nats, _log10, _probability_not_log, _overflow, _summed],
+    )
 
 
 def _probabilities(logits, temperature) -> np.ndarray:
@@ -184,7 +201,22 @@ def q5(generate_greedy) -> None:
 
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
 
-GREEDY_HINT = "temperature 0 means greedy decoding: return a one-hot vector at the largest logit."
+GREEDY_HINT = (
+    "temperature 0 means greedy decoding: check for it before dividing by the temperature."
+)
+ONE_HOT_HINT = "at temperature 0 return a one-hot vector (per row) with the 1 at the largest logit."
+PAIR_COUNT_HINT = "(len(ids) - 1) // length pairs: the last input needs one more id for its target."
+
+# The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab10).
+RULES = {
+    "q1": [
+        Rule(
+            "Python float",
+            True,
+            "returned a NumPy float: the lab asks for a Python float, e.g. float(...).",
+        )
+    ],
+}
 
 
 def _nats(case: Case, returned) -> str | None:
@@ -203,9 +235,40 @@ def _distinct(case: Case, returned) -> str | None:
     text = case.args[0]
     if np.isclose(returned, math.log2(len(set(text)))) and not np.isclose(case.expected, returned):
         return (
-            "weight each character by its frequency p (-sum p log2 p); log2 of the number of "
-            "distinct characters is the entropy of a uniform choice."
+            "log2 of the number of distinct characters is the entropy of a uniform choice; "
+            "the text's entropy weighs each character by its frequency p: -sum(p * log2(p))."
         )
+    return None
+
+
+def _unweighted(case: Case, returned) -> str | None:
+    _, counts = np.unique(list(case.args[0]), return_counts=True)
+    p = counts / counts.sum()
+    if np.isclose(returned, -np.log2(p).sum()) and not np.isclose(returned, case.expected):
+        return "multiply each -log2 p by its frequency p before adding: -sum(p * log2(p))."
+    return None
+
+
+def _log10(case: Case, returned) -> str | None:
+    if case.expected and np.isclose(returned, case.expected * LN2 / np.log(10)):
+        return "that is in log base 10: bits use log base 2 (np.log2)."
+    return None
+
+
+def _probability_not_log(case: Case, returned) -> str | None:
+    logits, targets = case.args
+    logits = np.asarray(logits, dtype=np.float64)
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    p = shifted / shifted.sum(axis=-1, keepdims=True)
+    chosen = np.take_along_axis(p, np.asarray(targets)[..., np.newaxis], axis=-1)
+    if np.isclose(returned, -chosen.mean() / LN2):
+        return "average -log2(probability of the target), not the probability itself."
+    return None
+
+
+def _one_dimensional(case: Case, returned) -> str | None:
+    if np.ndim(returned[0]) == 1:
+        return "inputs and targets are 2-D, shape (n, length): one row per stretch."
     return None
 
 
@@ -223,11 +286,8 @@ def _not_shifted(case: Case, returned) -> str | None:
 
 def _pair_count(case: Case, returned) -> str | None:
     ids, length = case.args
-    if len(returned[0]) != len(case.expected[0]):
-        return (
-            f"{len(ids)} ids give (len(ids) - 1) // length = {(len(ids) - 1) // length} pairs: "
-            "the last input needs one more id for its target."
-        )
+    if np.ndim(returned[0]) == 2 and len(returned[0]) != len(case.expected[0]):
+        return f"{len(ids)} ids give {PAIR_COUNT_HINT}"
     return None
 
 
@@ -262,9 +322,11 @@ def _multiplied(case: Case, returned) -> str | None:
 
 
 def _greedy(case: Case, returned) -> str | None:
-    if case.args[1] == 0:
+    if case.args[1] != 0:
+        return None
+    if not np.all(np.isfinite(np.asarray(returned, dtype=float))):
         return GREEDY_HINT
-    return None
+    return ONE_HOT_HINT
 
 
 def _row_sums(case: Case, returned) -> str | None:

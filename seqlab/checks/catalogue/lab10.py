@@ -85,8 +85,8 @@ MISTAKES = {
         Mistake("minus sign dropped", _ENTROPY.format("float((p * np.log2(p)).sum())"), "mind the minus sign"),
         Mistake("log2 of the alphabet", _ENTROPY.format("float(np.log2(len(counts)))"),
                 "entropy of a uniform choice"),
-        Mistake("p not weighted", _ENTROPY.format("float(-np.log2(p).sum())"), "weight each character"),
-        Mistake("a NumPy float", _ENTROPY.format("-(p * np.log2(p)).sum()"), "python float"),
+        Mistake("p not weighted", _ENTROPY.format("float(-np.log2(p).sum())"), "multiply each -log2 p"),
+        Mistake("a NumPy float32", _ENTROPY.format("np.float32(-(p * np.log2(p)).sum())"), "Python float"),
     ],
     "q2": [
         Mistake("targets not shifted", _pairs(
@@ -106,7 +106,7 @@ MISTAKES = {
         Mistake("no max subtracted", _bits(shifted="logits"), "overflow"),
         Mistake("nats", _bits(result="float(-chosen.mean())"), "that is in nats"),
         Mistake("summed, not averaged", _bits(result="float(-chosen.sum() / np.log(2))"), "not the sum"),
-        Mistake("log base 10", _bits(result="float(-chosen.mean() / np.log(10))"), "log base 2"),
+        Mistake("log base 10", _bits(result="float(-chosen.mean() / np.log(10))"), "log base 10"),
         Mistake("probability, not its log", _bits(result="float(-np.exp(chosen).mean() / np.log(2))"),
                 "-log2(probability"),
     ],
@@ -129,9 +129,9 @@ MISTAKES = {
                 scaled = logits / temperature
                 weights = np.exp(scaled - scaled.max(axis=-1, keepdims=True))
                 return weights / weights.sum(axis=-1, keepdims=True)
-            """, "float64"),
+            """, "returned dtype float32"),
         Mistake("greedy as the index", _temperature(greedy="logits.argmax(axis=-1)"),
-                "return a one-hot vector"),
+                "return a one-hot vector (per row)"),
     ],
     "q5": [
         Mistake("prompt returned too", _generate(result="np.array([*prompt_ids, *written], dtype=np.int64)"),

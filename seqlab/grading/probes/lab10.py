@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlab.checks.lab10 import greedy_ids, random_weights
-from seqlab.grading.probes import Call, Probe
+from seqlab.checks.lab10 import RULES, greedy_ids, random_weights
+from seqlab.grading.probes import Call, Probe, stated
 
 ALPHABET = list("abcdefgh (),:_\n")
 
@@ -83,7 +83,7 @@ def _generation_calls(rng: np.random.Generator) -> list[Call]:
 
 
 PROBES = {
-    "q1": Probe("unigram_entropy", _text_calls, seconds=2.0),
+    "q1": Probe("unigram_entropy", _text_calls, observe=stated(RULES["q1"]), seconds=2.0),
     "q2": Probe("training_pairs", _pair_calls, seconds=2.0),
     "q3": Probe("bits_per_character", _bits_calls, seconds=2.0),
     "q4": Probe("temperature_probabilities", _temperature_calls, seconds=2.0),
