@@ -21,6 +21,7 @@ from collections import Counter
 import numpy as np
 
 from seqlab.checks.core import Case, run_check
+from seqlab.numpy_rnn import lstm_cell_forward
 
 PAD, START, END = 0, 1, 2
 LAYER_NAMES = ["encoder_embedding", "encoder", "decoder_embedding", "decoder", "next_token"]
@@ -53,13 +54,19 @@ def _teacher_forcing_mistake(case: Case, actual) -> str | None:
         )
     if actual.shape != targets.shape:
         return None
+    if actual.dtype != targets.dtype:
+        return (
+            f"keep the dtype of targets ({targets.dtype}): e.g. np.full(..., "
+            "dtype=targets.dtype)."
+        )
     if np.array_equal(actual, targets):
         return (
             "these are the targets themselves: the decoder would read the very token it must "
             "predict. Shift them right by one step, behind start_id."
         )
     shifted_left = np.concatenate([targets[:, 1:], np.zeros_like(targets[:, :1])], axis=1)
-    if np.array_equal(actual, shifted_left):
+    start_last = np.concatenate([targets[:, 1:], np.full_like(targets[:, :1], start_id)], axis=1)
+    if np.array_equal(actual, shifted_left) or np.array_equal(actual, start_last):
         return "shift right, not left: at step t the decoder reads the target of step t - 1."
     if np.array_equal(actual[:, 1:], case.expected[:, 1:]):
         return f"every row starts with start_id ({start_id}), the token the decoder reads first."
@@ -199,6 +206,8 @@ def _model_mistake(case: Case, facts) -> str | None:
         if facts.get(key) != expected:
             if isinstance(facts.get(key), str):  # the call failed
                 return "the model is called as model([problem_ids, answer_ids]), both int32."
+            if key == "output shape" and isinstance(facts[key], tuple) and facts[key][1] == 5:
+                return _MODEL_HINTS["inputs"]  # the decoder read the problem (5 steps)
             if key == "names":
                 missing = [name for name in LAYER_NAMES if name not in facts["names"]]
                 return f"name the layers as in notebook 11 (name=...); missing: {missing}."
@@ -250,16 +259,6 @@ _FIRST = [[3, 4, 2, 0, 0, 0], [3, 3, 3, 4, 2, 0], [2, 0, 0, 0, 0, 0], [5, 4, 3, 
 _SECOND = [[5, 2, 0, 0, 0], [2, 0, 0, 0, 0], [3, 4, 3, 4, 3]]
 _READS_C = "the Dense layer reads the hidden state h, not the cell state c."
 _NO_FEEDBACK = "at each step, feed back the token just written (its embedding row), not start_id."
-# What two common mistakes return on the first two cases (computed once, by hand-made variants
-# of a right answer): the expected rows, the rows the mistake writes, the hint.
-_KNOWN_MISTAKES = [
-    (_FIRST, [[3, 4, 3, 4, 3, 3], [6, 3, 3, 4, 3, 4], [2, 0, 0, 0, 0, 0], [5, 4, 3, 3, 4, 3]],
-     _READS_C),
-    (_FIRST, [[3, 3, 3, 3, 3, 3], [3, 3, 3, 3, 3, 3], [2, 0, 0, 0, 0, 0], [5, 3, 3, 3, 3, 3]],
-     _NO_FEEDBACK),
-    (_SECOND, [[5, 5, 5, 5, 2], [6, 3, 3, 3, 4], [3, 3, 4, 3, 3]], _READS_C),
-    (_SECOND, [[5, 2, 0, 0, 0], [2, 0, 0, 0, 0], [3, 3, 3, 3, 3]], _NO_FEEDBACK),
-]  # fmt: skip
 
 
 def q3(greedy_decode) -> None:
@@ -287,10 +286,39 @@ def _decoding_mistake(case: Case, written) -> str | None:
         return f"once a row has written end_id ({end_id}), the rest of that row is 0 (padding)."
     if (written == written[0]).all() and not (expected == expected[0]).all():
         return "every row came out the same: start the LSTM from the given states, not zeros."
-    for right, wrong, hint in _KNOWN_MISTAKES:
-        if np.array_equal(expected, right) and np.array_equal(written, wrong):
+    for options, hint in _DECODING_VARIANTS:
+        wrong = _decode_variant(case, **options)
+        if np.array_equal(written, wrong) and not np.array_equal(wrong, expected):
             return hint
     return None
+
+
+_DECODING_VARIANTS = [
+    ({"reads": "c"}, _READS_C),
+    ({"feedback": False}, _NO_FEEDBACK),
+    ({"swapped": True}, "states is (h, c): the hidden state first, the cell state second."),
+    ({"stop_when": "any"}, "keep decoding until every row has written end_id (np.all), not "
+     "only the first row to finish: the rest of that row is written then."),
+]
+
+
+def _decode_variant(case: Case, *, reads="h", feedback=True, swapped=False, stop_when="all"):
+    """What greedy decoding writes on a q3 case with one of the common mistakes."""
+    states, weights, start_id, end_id, max_length = case.args
+    embeddings, kernel, recurrent_kernel, bias, dense_kernel, dense_bias = weights
+    h, c = states[::-1] if swapped else states
+    token = np.full(len(h), start_id)
+    written = np.zeros((len(h), max_length), dtype=np.int64)
+    finished = np.zeros(len(h), dtype=bool)
+    for step in range(max_length):
+        h, c = lstm_cell_forward(embeddings[token], h, c, kernel, recurrent_kernel, bias)
+        chosen = np.argmax((c if reads == "c" else h) @ dense_kernel + dense_bias, axis=1)
+        written[:, step] = np.where(finished, 0, chosen)
+        finished |= chosen == end_id
+        token = chosen if feedback else np.full(len(h), start_id)
+        if finished.all() or (stop_when == "any" and finished.any()):
+            break
+    return written
 
 
 # --- q4: exact match ---
@@ -329,16 +357,35 @@ def q4(exact_match) -> None:
 
 def _metric_mistake(case: Case, score) -> str | None:
     predicted, targets, end_id = case.args
+    if isinstance(score, int | float | np.number) and score > 1:
+        return "return the share of right answers (between 0 and 1), not their count."
     if not isinstance(score, float | np.floating):
-        if isinstance(score, int | np.integer) and score > 1:
-            return "return the share of right answers (between 0 and 1), not their count."
         return None
     width = max(predicted.shape[1], targets.shape[1])
     padded = [
         np.pad(array, ((0, 0), (0, width - array.shape[1]))) for array in (predicted, targets)
     ]
     answer_steps = targets != PAD
+    narrow = min(predicted.shape[1], targets.shape[1])
+
+    def answer(row):
+        row = list(row)
+        return row[: row.index(end_id) + 1] if end_id in row else None
+
+    tokens_hint = (
+        "that is the share of right tokens; exact match scores whole answers: a row counts "
+        "only if every token up to its end token is right."
+    )
+    after_end_hint = (
+        f"what comes after the end token ({end_id}) does not count: compare the rows up to "
+        "and including their first end token."
+    )
     alternatives = [
+        (np.mean(predicted[:, :narrow] == targets[:, :narrow]), tokens_hint),
+        (np.mean([list(p) == list(t) for p, t in zip(predicted, targets, strict=True)]),
+         after_end_hint),
+        (np.mean([answer(p) is not None and answer(p) == list(t)
+                  for p, t in zip(predicted, targets, strict=True)]), after_end_hint),
         (
             np.mean(predicted[:, : targets.shape[1]][answer_steps] == targets[answer_steps]),
             "that is the share of right tokens; exact match scores whole answers: a row counts "

@@ -32,7 +32,7 @@ def greedy_decode(states, weights, start_id, end_id, max_length):
     written = np.zeros((len(h), max_length), dtype=np.int64)
     finished = np.zeros(len(h), dtype=bool)
     for step in range(max_length):
-        h, c = lstm_cell_forward(embeddings[token], h, c, kernel, recurrent_kernel, bias)
+        h, c = lstm_cell_forward(embeddings[{read}], h, c, kernel, recurrent_kernel, bias)
         {choice}
         written[:, step] = {write}
         finished |= token == end_id
@@ -42,6 +42,7 @@ def greedy_decode(states, weights, start_id, end_id, max_length):
 '''
 _DECODE_RIGHT = {
     "states": "states",
+    "read": "token",
     "choice": "token = np.argmax(h @ dense_kernel + dense_bias, axis=1)",
     "write": "np.where(finished, 0, token)",
     "stop": "finished.all()",
@@ -102,14 +103,12 @@ MISTAKES = {
     "q3": [
         Mistake("Dense reads c", _decode(choice="token = np.argmax(c @ dense_kernel + dense_bias, axis=1)"),
                 "reads the hidden state h, not the cell state c"),
-        Mistake("start token fed at every step", _decode(
-            choice="token = np.argmax(h @ dense_kernel + dense_bias, axis=1)\n        next_token = token\n        token = np.full(len(h), start_id) if step < max_length - 1 else token",
-            write="np.where(finished, 0, next_token)"),
+        Mistake("start token fed at every step", _decode(read="np.full(len(h), start_id)"),
                 "feed back the token just written"),
         Mistake("tokens after the end kept", _decode(write="token"), "the rest of that row is 0"),
         Mistake("started from zeros", _decode(states="np.zeros_like(states[0]), np.zeros_like(states[1])"),
                 "start the LSTM from the given states"),
-        Mistake("stops when the first row ends", _decode(stop="finished.any()"), "the rest of that row"),
+        Mistake("stops when the first row ends", _decode(stop="finished.any()"), "not only the first row to finish"),
         Mistake("states swapped", _decode(states="states[1], states[0]"), "(h, c)"),
     ],
     "q4": [
