@@ -19,8 +19,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml requirements.lock tools/install-venv | $(BIN)/python
 	tools/install-venv $(VENV)
-	$(BIN)/python -m ipykernel install --sys-prefix --name seqlab --display-name "Python (seqlab)" \
-		--env TF_CPP_MIN_LOG_LEVEL 3 --env PYTHONHASHSEED 0
+	$(BIN)/python -m seqlab.kernel install
 	cp tools/jupyter_server_config.json $(VENV)/etc/jupyter/jupyter_server_config.json
 	touch $@
 

@@ -103,11 +103,36 @@ def test_startup_pattern_recognises_what_tensorflow_prints():
     assert not STARTUP_LOG.search("Epoch 1/3 - loss: 0.69\nUserWarning: your own warning")
 
 
-def test_seqlab_kernel_keeps_startup_lines_out():
-    """The kernel JupyterLab starts for every notebook sets the variable before TensorFlow loads."""
+def test_seqlab_kernel_is_registered_in_this_environment():
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = KernelSpecManager().get_kernel_spec("seqlab")
     assert spec.display_name == "Python (seqlab)"
+    assert spec.argv[1:3] == ["-m", "seqlab.kernel"]
     assert spec.env.get("TF_CPP_MIN_LOG_LEVEL") == "3"
     assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+
+
+def test_seqlab_kernel_shows_no_startup_lines_but_the_students_own_warnings():
+    """What a student sees running a setup cell that imports Keras in JupyterLab."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="seqlab", startup_timeout=300)
+    streams = []
+
+    def collect(message):
+        if message["msg_type"] == "stream":
+            streams.append((message["content"]["name"], message["content"]["text"]))
+
+    try:
+        client.execute_interactive(
+            "import keras, warnings\nprint(keras.__version__)\nwarnings.warn('my own warning')",
+            output_hook=collect, timeout=300,
+        )
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    stderr = "".join(text for name, text in streams if name == "stderr")
+    assert not STARTUP_LOG.search(stderr), stderr
+    assert "my own warning" in stderr, "the student's own warnings must still show"
+    assert any(name == "stdout" for name, _ in streams)

@@ -63,8 +63,7 @@ def test_make_targets_create_the_venv_when_missing(tmp_path, target):
     plan = _make_plan(tmp_path, target)
     assert "-m venv .venv" in plan
     assert "tools/install-venv .venv" in plan
-    assert "ipykernel install --sys-prefix --name seqlab" in plan
-    assert "--env TF_CPP_MIN_LOG_LEVEL 3" in plan, "the kernel keeps TensorFlow's start-up log out"
+    assert "-m seqlab.kernel install" in plan, "registers the kernel that keeps start-up logs out"
     assert "tools/jupyter_server_config.json .venv/etc/jupyter/" in plan, "one kernel offered"
 
 
