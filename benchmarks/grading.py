@@ -6,9 +6,11 @@
 Each lab is graded from ``--copies`` copies of its solution notebook (full marks expected),
 ``--jobs`` at a time, in the bubblewrap sandbox, once on its own and once beside a CPU hog
 (one busy loop per core, started outside the grader). The rate counts the reference run too,
-as ``seqlab grade`` does: submissions / wall minutes of the whole run. Results go to a Markdown
-table and a JSON file beside it, with the machine's load average before each run (other
-people's work on a shared machine slows every figure down; the note says how loaded it was).
+as ``seqlab grade`` does: submissions / wall minutes of the whole run. A submission's kernel
+CPU time (all its processes, measured by its control group) gives the rate two idle cores
+would reach, 120 s / that time (the grader's own share and the reference run left out).
+Results go to a Markdown table and a JSON file beside it, with the machine's load average
+before each run (other people's work on a shared machine slows every wall-clock figure down).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def measure(solution: Path, copies: int, jobs: int, hog: bool) -> dict:
             solution, [folder], folder / "grades.csv", Settings(jobs=jobs), log=lambda _: None
         )
         seconds = time.monotonic() - started
+        kernels = [g.cpu_seconds for g in grades if g.cpu_seconds is not None]
     finally:
         for loop in loops:
             loop.kill()
@@ -68,6 +71,8 @@ def measure(solution: Path, copies: int, jobs: int, hog: bool) -> dict:
         "beside a CPU hog": hog,
         "seconds": round(seconds, 1),
         "per minute": round(copies / (seconds / 60), 1),
+        "CPU seconds per submission": round(sum(kernels) / len(kernels), 1),
+        "per minute on 2 idle cores": round(2 * 60 / (sum(kernels) / len(kernels)), 1),
         "marks": totals,
         "full marks": all(g.total == g.out_of for g in grades),
         "load average before": round(load, 2),
@@ -102,13 +107,15 @@ def main(argv: list[str] | None = None) -> int:
         "average is the machine's before the run (a shared machine: other people's work slows "
         "every figure).",
         "",
-        "| lab | copies | jobs | beside a hog | seconds | per minute | full marks | load before |",
-        "|---|---|---|---|---|---|---|---|",
+        "| lab | copies | jobs | beside a hog | seconds | per minute | CPU s per submission "
+        "| per minute on 2 idle cores | full marks | load before |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| `{r['lab']}` | {r['copies']} | {r['jobs']} "
         f"| {'yes' if r['beside a CPU hog'] else 'no'} "
-        f"| {r['seconds']} | {r['per minute']} | {'yes' if r['full marks'] else r['marks']} "
+        f"| {r['seconds']} | {r['per minute']} | {r['CPU seconds per submission']} "
+        f"| {r['per minute on 2 idle cores']} | {'yes' if r['full marks'] else r['marks']} "
         f"| {r['load average before']} |"
         for r in rows
     ]

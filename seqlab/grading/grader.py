@@ -107,6 +107,7 @@ class SubmissionGrade:
     notes: list[str]
     started: float  # time.time() when its worker started, and when it was back
     finished: float
+    cpu_seconds: float | None = None  # its kernel's CPU time, all processes (control group)
 
     @property
     def seconds(self) -> float:
@@ -377,6 +378,7 @@ class Grader:
                 "processes per user, and CPU time is measured over each kernel's process tree."
             )
         self.slots = threading.Semaphore(max(1, settings.jobs))
+        self.reference_cpu_seconds: float | None = None
         self.running: dict[int, Path] = {}  # worker pid -> its kernel pid file
         self.lock = threading.Lock()
 
@@ -395,7 +397,9 @@ class Grader:
         Raises:
             ReferenceFailed: the solution does not run, or gives no value for a call.
         """
-        result, token, _ = self._run(self.solution.read_bytes(), trusted=True)
+        result, token, _, self.reference_cpu_seconds = self._run(
+            self.solution.read_bytes(), trusted=True
+        )
         return expected_results(self.calls, result, token)
 
     def grade_submission(self, submission: Submission, expected: Records) -> SubmissionGrade:
@@ -404,11 +408,11 @@ class Grader:
         Whatever goes wrong, in the submission or in the grader while handling it, becomes a
         note in its row (and the points it could not earn), and the run goes on.
         """
-        started = time.time()
+        started, cpu = time.time(), None
         notes = list(submission.notes)
         try:
             data = read_submission(submission)
-            result, token, run_notes = self._run(data, trusted=False)
+            result, token, run_notes, cpu = self._run(data, trusted=False)
             scores = self._score(result, token, expected, notes)
             notes += run_notes
         except SubmissionRefused as error:
@@ -427,6 +431,7 @@ class Grader:
             notes=[printable(note, 500) for note in notes],
             started=started,
             finished=time.time(),
+            cpu_seconds=cpu,
         )
 
     def kill_all(self) -> None:
@@ -473,12 +478,15 @@ class Grader:
                 )  # fmt: skip
         return scores
 
-    def _run(self, notebook: bytes, trusted: bool) -> tuple[dict, str, list[str]]:
-        """Run ``notebook`` and its probes in a worker: (result, token, notes on limits)."""
+    def _run(self, notebook: bytes, trusted: bool) -> tuple[dict, str, list[str], float | None]:
+        """Run ``notebook`` and its probes in a worker: (result, token, notes on limits, the
+        kernel's CPU seconds where a control group measured them)."""
         with self.slots:
             return self._run_in_slot(notebook, trusted)
 
-    def _run_in_slot(self, notebook: bytes, trusted: bool) -> tuple[dict, str, list[str]]:
+    def _run_in_slot(
+        self, notebook: bytes, trusted: bool
+    ) -> tuple[dict, str, list[str], float | None]:
         settings = self.settings
         if trusted:
             settings = replace(
@@ -493,10 +501,12 @@ class Grader:
         workdir = Path(tempfile.mkdtemp(prefix="seqlab-"))
         job_folder = Path(tempfile.mkdtemp(prefix="seqlab-job-"))
         notes: list[str] = []
+        cpu = None
         try:
             result = self._work(job_folder, workdir, notebook, token, uid, group, settings, trusted)
             if group is not None:
                 usage = group.usage()
+                cpu = round(usage.cpu_seconds, 2)
                 if usage.memory_limit_hits:
                     notes.append(
                         f"the kernel's processes together reached the memory limit of "
@@ -509,7 +519,7 @@ class Grader:
                         f"{limits.processes} processes and threads (its control group): "
                         "starting more failed"
                     )
-            return result, token, notes
+            return result, token, notes, cpu
         finally:
             # Every process the kernel started goes, however it was started; then its folder.
             if group is not None:
