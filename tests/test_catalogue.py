@@ -62,7 +62,7 @@ def test_every_graded_question_has_three_mistakes_or_more():
             assert len({m.name for m in mistakes}) == len(mistakes), f"{number} {question}: names"
 
 
-@pytest.mark.parametrize(("number", "question", "mistake"), _entries())
+@pytest.mark.parametrize(("number", "question", "mistake"), list(_entries()))
 def test_the_check_fails_the_mistake_and_blames_nothing_else(number, question, mistake):
     message = _messages(number)[question, mistake.name]
     assert message is not None, f"the check passes the mistake {mistake.name!r}"

@@ -20,8 +20,9 @@ import numpy as np
 from seqlab.checks.core import Case, Rule, run_check
 
 PAD, OOV = "", "[UNK]"
-# The vocabulary of ["the cat sat", "the dog sat on the mat"]: the 3, sat 2, then ties A-Z.
-VOCABULARY = [PAD, OOV, "the", "sat", "cat", "dog", "mat", "on"]
+# The vocabulary of ["the cat sat", "the dog sat on the mat"]: the 3, sat 2, then ties Z-A, the
+# order of keras.layers.StringLookup.adapt.
+VOCABULARY = [PAD, OOV, "the", "sat", "on", "mat", "dog", "cat"]
 
 
 # The rules the lab states, checked here and graded by the probes (seqlab.grading.probes.lab02).
@@ -39,18 +40,18 @@ def _rows(indices: list[int], depth: int) -> np.ndarray:
 
 
 def q1(build_vocabulary) -> None:
-    """``build_vocabulary(sentences, max_tokens=None)``: padding, OOV, then by count and A-Z."""
+    """``build_vocabulary(sentences, max_tokens=None)``: padding, OOV, then by count, ties Z-A."""
     sentences = ["the cat sat", "the dog sat on the mat"]
     cases = [
         Case((sentences,), VOCABULARY),
         Case(
             (["Statisticians are beautiful human beings"],),
-            [PAD, OOV, "are", "beautiful", "beings", "human", "statisticians"],
+            [PAD, OOV, "statisticians", "human", "beings", "beautiful", "are"],
         ),
-        Case((["The cat", "the CAT"],), [PAD, OOV, "cat", "the"]),
+        Case((["The cat", "the CAT"],), [PAD, OOV, "the", "cat"]),
         Case((sentences,), [PAD, OOV, "the", "sat"], {"max_tokens": 4}),
     ]
-    hints = [_reserved_first, _lowercase, _ties_reversed, _ties_first_seen, _frequency_ignored,
+    hints = [_reserved_first, _lowercase, _ties_alphabetical, _ties_first_seen, _frequency_ignored,
              _order, _budget]
     run_check("q1", build_vocabulary, cases, hints=hints)
 
@@ -58,10 +59,10 @@ def q1(build_vocabulary) -> None:
 def q2(encode) -> None:
     """``encode(sentence, vocabulary, length=None)``: word indices, OOV as 1, padded with 0."""
     cases = [
-        Case(("the cat sat on the mat", VOCABULARY), np.array([2, 4, 3, 7, 2, 6], np.int64)),
+        Case(("the cat sat on the mat", VOCABULARY), np.array([2, 7, 3, 4, 2, 5], np.int64)),
         Case(("The bird sat", VOCABULARY), np.array([2, 1, 3], np.int64)),
-        Case(("the cat", VOCABULARY), np.array([2, 4, 0, 0], np.int64), {"length": 4}),
-        Case(("the dog sat on the mat", VOCABULARY), np.array([2, 5, 3], np.int64), {"length": 3}),
+        Case(("the cat", VOCABULARY), np.array([2, 7, 0, 0], np.int64), {"length": 4}),
+        Case(("the dog sat on the mat", VOCABULARY), np.array([2, 6, 3], np.int64), {"length": 3}),
     ]
     run_check(
         "q2",
@@ -85,10 +86,10 @@ def q3(one_hot) -> None:
 def q4(decode) -> None:
     """``decode(one_hot_matrix, vocabulary)``: the words of the rows, padding rows skipped."""
     cases = [
-        Case((_rows([2, 4, 3], 8), VOCABULARY), ["the", "cat", "sat"]),
-        Case((_rows([2, 4, 3, 0, 0], 8), VOCABULARY), ["the", "cat", "sat"]),
-        Case((_rows([2, 1, 6], 8), VOCABULARY), ["the", OOV, "mat"]),
-        Case((_rows([2, 0, 4, 3, 0], 8), VOCABULARY), ["the", "cat", "sat"]),
+        Case((_rows([2, 7, 3], 8), VOCABULARY), ["the", "cat", "sat"]),
+        Case((_rows([2, 7, 3, 0, 0], 8), VOCABULARY), ["the", "cat", "sat"]),
+        Case((_rows([2, 1, 5], 8), VOCABULARY), ["the", OOV, "mat"]),
+        Case((_rows([2, 0, 7, 3, 0], 8), VOCABULARY), ["the", "cat", "sat"]),
     ]
     hints = [_kept_padding, _stopped_at_padding, _dropped_unknown, _indices_not_words, _wrong_axis]
     run_check("q4", decode, cases, hints=hints)
@@ -135,12 +136,12 @@ def _cut(case: Case, words: list[str]) -> list[str]:
     return vocabulary if max_tokens is None else vocabulary[:max_tokens]
 
 
-def _ties_reversed(case: Case, vocabulary) -> str | None:
+def _ties_alphabetical(case: Case, vocabulary) -> str | None:
     counts = _counts(case)
-    if list(vocabulary) == _cut(case, sorted(counts, key=lambda w: (counts[w], w), reverse=True)):
+    if list(vocabulary) == _cut(case, sorted(counts, key=lambda w: (-counts[w], w))):
         return (
-            "your ties are in reverse alphabetical order (Z-A); this lab sorts words with the "
-            "same count A-Z, as keras.layers.StringLookup does."
+            "your ties are in A-Z order; keras.layers.StringLookup, and this lab, list words "
+            "with the same count in reverse alphabetical order (Z-A)."
         )
     return None
 
@@ -150,20 +151,20 @@ def _ties_first_seen(case: Case, vocabulary) -> str | None:
     if list(vocabulary) == _cut(case, [word for word, _ in counts.most_common()]):
         return (
             "your ties come in the order they first appear in the sentences (what "
-            "Counter.most_common gives); sort words with the same count A-Z."
+            "Counter.most_common gives); sort words with the same count Z-A."
         )
     return None
 
 
 def _frequency_ignored(case: Case, vocabulary) -> str | None:
     if list(vocabulary) == _cut(case, sorted(_counts(case))):
-        return "your words are sorted A-Z only: put the most frequent first, then A-Z on a tie."
+        return "your words are sorted A-Z only: put the most frequent first, then Z-A on a tie."
     return None
 
 
 def _order(case: Case, vocabulary) -> str | None:
     if sorted(vocabulary) == sorted(case.expected) and list(vocabulary) != case.expected:
-        return "the right words in the wrong order: by decreasing count, ties A-Z."
+        return "the right words in the wrong order: by decreasing count, ties Z-A."
     return None
 
 

@@ -10,22 +10,22 @@ MISTAKES = {
             """
             def build_vocabulary(sentences, max_tokens=None):
                 counts = Counter(word for sentence in sentences for word in sentence.split())
-                words = sorted(counts, key=lambda word: (-counts[word], word))
+                words = sorted(counts, key=lambda word: (counts[word], word), reverse=True)
                 vocabulary = ["", "[UNK]", *words]
                 return vocabulary if max_tokens is None else vocabulary[:max_tokens]
             """,
             "lowercase the sentences",
         ),
         Mistake(
-            "ties in reverse alphabetical order",
+            "ties in A-Z order",
             """
             def build_vocabulary(sentences, max_tokens=None):
                 counts = Counter(word for sentence in sentences for word in sentence.lower().split())
-                words = sorted(counts, key=lambda word: (counts[word], word), reverse=True)
+                words = sorted(counts, key=lambda word: (-counts[word], word))
                 vocabulary = ["", "[UNK]", *words]
                 return vocabulary if max_tokens is None else vocabulary[:max_tokens]
             """,
-            "reverse alphabetical",
+            "your ties are in A-Z order",
         ),
         Mistake(
             "ties in first-seen order (Counter.most_common)",
@@ -52,7 +52,7 @@ MISTAKES = {
             """
             def build_vocabulary(sentences, max_tokens=None):
                 counts = Counter(word for sentence in sentences for word in sentence.lower().split())
-                words = sorted(counts, key=lambda word: (-counts[word], word))
+                words = sorted(counts, key=lambda word: (counts[word], word), reverse=True)
                 return ["", "[UNK]", *(words if max_tokens is None else words[:max_tokens])]
             """,
             "counts the two reserved entries",
@@ -62,7 +62,7 @@ MISTAKES = {
             """
             def build_vocabulary(sentences, max_tokens=None):
                 counts = Counter(word for sentence in sentences for word in sentence.lower().split())
-                words = sorted(counts, key=lambda word: (-counts[word], word))
+                words = sorted(counts, key=lambda word: (counts[word], word), reverse=True)
                 return words if max_tokens is None else words[:max_tokens]
             """,
             "starts with the padding entry",
@@ -276,7 +276,7 @@ VARIANTS = {
                 for sentence in sentences:
                     for word in sentence.lower().split():
                         counts[word] = counts.get(word, 0) + 1
-                ordered = sorted(sorted(counts), key=lambda w: counts[w], reverse=True)
+                ordered = sorted(sorted(counts, reverse=True), key=lambda w: counts[w], reverse=True)
                 result = ["", "[UNK]"] + ordered
                 if max_tokens:
                     result = result[:max_tokens]
