@@ -42,7 +42,8 @@ test: $(STAMP)
 NOTEBOOKS ?= notebooks/*.ipynb solutions/*.ipynb
 execute: $(STAMP)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
-		--ExecutePreprocessor.kernel_name=seqlab --ExecutePreprocessor.timeout=600 $(NOTEBOOKS)
+		--ExecutePreprocessor.kernel_name=seqlab --ExecutePreprocessor.timeout=600 \
+		--ExecutePreprocessor.startup_timeout=300 $(NOTEBOOKS)
 	$(BIN)/python -m seqlab labs build
 
 ## labs: regenerate labs/ from solutions/

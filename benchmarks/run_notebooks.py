@@ -34,7 +34,7 @@ def run(path: Path) -> dict:
     """Execute ``path`` in a fresh kernel in its own folder; return seconds, quality and status."""
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(new_code_cell(REPORT_QUALITY))
-    client = NotebookClient(notebook, kernel_name="seqlab", timeout=600,
+    client = NotebookClient(notebook, kernel_name="seqlab", timeout=600, startup_timeout=300,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
     error = ""
