@@ -7,8 +7,10 @@ Each lab is graded from ``--copies`` copies of its solution notebook (full marks
 ``--jobs`` at a time, in the bubblewrap sandbox, once on its own and once beside a CPU hog
 (one busy loop per core, started outside the grader). The rate counts the reference run too,
 as ``seqlab grade`` does: submissions / wall minutes of the whole run. A submission's kernel
-CPU time (all its processes, measured by its control group) gives the rate two idle cores
-would reach, 120 s / that time (the grader's own share and the reference run left out).
+CPU time (all its processes, measured by its control group) gives the rate two cores given
+wholly to grading would reach at that CPU cost, 120 s / that time (the grader's own share and
+the reference run left out). On a shared machine the CPU cost itself is inflated by
+contention: both figures are lower bounds for a quiet machine.
 Results go to a Markdown table and a JSON file beside it, with the machine's load average
 before each run (other people's work on a shared machine slows every wall-clock figure down).
 """
@@ -72,7 +74,7 @@ def measure(solution: Path, copies: int, jobs: int, hog: bool) -> dict:
         "seconds": round(seconds, 1),
         "per minute": round(copies / (seconds / 60), 1),
         "CPU seconds per submission": round(sum(kernels) / len(kernels), 1),
-        "per minute on 2 idle cores": round(2 * 60 / (sum(kernels) / len(kernels)), 1),
+        "per minute on 2 cores at this CPU cost": round(2 * 60 / (sum(kernels) / len(kernels)), 1),
         "marks": totals,
         "full marks": all(g.total == g.out_of for g in grades),
         "load average before": round(load, 2),
@@ -108,14 +110,15 @@ def main(argv: list[str] | None = None) -> int:
         "every figure).",
         "",
         "| lab | copies | jobs | beside a hog | seconds | per minute | CPU s per submission "
-        "| per minute on 2 idle cores | full marks | load before |",
+        "| per minute on 2 cores at this CPU cost | full marks | load before |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| `{r['lab']}` | {r['copies']} | {r['jobs']} "
         f"| {'yes' if r['beside a CPU hog'] else 'no'} "
         f"| {r['seconds']} | {r['per minute']} | {r['CPU seconds per submission']} "
-        f"| {r['per minute on 2 idle cores']} | {'yes' if r['full marks'] else r['marks']} "
+        f"| {r['per minute on 2 cores at this CPU cost']} "
+        f"| {'yes' if r['full marks'] else r['marks']} "
         f"| {r['load average before']} |"
         for r in rows
     ]
