@@ -43,3 +43,17 @@ def failure(check_function, answer) -> CheckFailed:
     with pytest.raises(CheckFailed) as error:
         check_function(answer)
     return error.value
+
+
+def observed(probe, function, call):
+    """What the grader compares for one call of ``function``: the result, or what the probe's
+    ``observe`` sees of it, through the kernel's own code; the stated rules left out."""
+    from seqlab.grading import kernel_side
+    from seqlab.grading.probes import local
+
+    (record,) = local.records(function, probe, [call])[0]
+    assert "value" in record, f"{call.text(probe.function)}: {record}"
+    value = kernel_side.decode(record["value"])
+    if isinstance(value, dict) and set(value) == {"value", "rules"}:
+        return value["value"]
+    return value

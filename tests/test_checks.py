@@ -106,7 +106,7 @@ def test_forgotten_reserved_entries_and_lowercase_are_recognised(solution):
 
     def case_sensitive(sentences, max_tokens=None):
         counts = Counter(word for sentence in sentences for word in sentence.split())
-        return ["", "[UNK]", *sorted(counts, key=lambda word: (-counts[word], word))]
+        return ["", "[UNK]", *sorted(counts, key=lambda word: (counts[word], word), reverse=True)]
 
     error = failure(check.q1, case_sensitive)
     assert "lowercase" in error.hint

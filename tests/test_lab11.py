@@ -14,7 +14,7 @@ import keras
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, failure
+from labtools import answers, failure, observed
 
 from seqlab import labs
 from seqlab.checks import lab11
@@ -104,9 +104,7 @@ def test_the_solution_agrees_with_the_reference_on_probe_inputs(solution, seed):
     for question, calls in grader_probes.draw_calls(probes, seed).items():
         function = solution[probes[question].function]
         for call in calls:
-            result = function(*call.args, **call.kwargs)
-            if probes[question].observe:
-                result = eval(probes[question].observe, {"result": result, "numpy": np})
+            result = observed(probes[question], function, call)
             problem = describe_mismatch(result, reference(question, call))
             assert problem is None, f"{call.text(probes[question].function)}: {problem}"
 

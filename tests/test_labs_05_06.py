@@ -13,12 +13,12 @@ import keras
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, failure
+from labtools import answers, failure, observed
 
 from seqlab import labs, numpy_rnn
 from seqlab.checks import lab05, lab06
 from seqlab.checks.compare import describe_mismatch
-from seqlab.checks.recurrent import model_summary_of, summarise
+from seqlab.checks.recurrent import model_summary_of
 from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 
@@ -94,9 +94,7 @@ def test_the_solution_agrees_with_the_reference_on_probe_inputs(number, seed):
     for question, calls in grader_probes.draw_calls(probes, seed).items():
         function = namespace[probes[question].function]
         for call in calls:
-            result = function(*call.args, **call.kwargs)
-            if probes[question].observe:
-                result = summarise(result)
+            result = observed(probes[question], function, call)
             problem = describe_mismatch(result, reference(question, call))
             assert problem is None, f"{call.text(probes[question].function)}: {problem}"
 
@@ -123,8 +121,8 @@ def lstm_cell(*, order="ifco", forget=True, tanh_of_c=True, recurrent=True, bias
 @pytest.mark.parametrize(
     ("mistakes", "hint"),
     [
-        ({"forget": False}, "only c_prev is non-zero here"),
-        ({"tanh_of_c": False}, "only c_prev is non-zero here"),
+        ({"forget": False}, "add the forget term f * c_prev"),
+        ({"tanh_of_c": False}, "h_next = o * tanh(c_next), not o * c_next"),
         ({"bias_used": False}, "only the bias is non-zero here"),
         ({"recurrent": False}, "check the recurrent term h_prev @ recurrent_kernel"),
         ({"order": "icfo"}, "as the gates i, c, f, o; Keras stacks them in the order i, f, c, o"),
@@ -292,7 +290,7 @@ def test_builder_check_wants_a_value_error_that_lists_the_layers(lab06_answers):
 
     error = failure(lab06.q4, defaults_to_lstm)
     assert "'Transformer'" in str(error) and "no error" in str(error)
-    assert "lists the valid names, SimpleRNN, LSTM, GRU" in error.hint
+    assert "raise a ValueError (and say in its message which names are valid)" in error.hint
 
     def terse(layer, *args):
         if layer not in lab06.LAYERS:

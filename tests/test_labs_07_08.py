@@ -16,12 +16,11 @@ import keras
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, failure
+from labtools import answers, failure, observed
 
 from seqlab import labs
 from seqlab.checks import lab07, lab08
 from seqlab.checks.compare import describe_mismatch
-from seqlab.checks.text_models import summarise
 from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 
@@ -148,9 +147,7 @@ def test_the_solution_agrees_with_the_reference_on_probe_inputs(number, seed):
     for question, calls in grader_probes.draw_calls(probes, seed).items():
         function = namespace[probes[question].function]
         for call in calls:
-            result = function(*call.args, **call.kwargs)
-            if probes[question].observe:
-                result = summarise(result)
+            result = observed(probes[question], function, call)
             problem = describe_mismatch(result, reference(question, call))
             assert problem is None, f"{call.text(probes[question].function)}: {problem}"
 

@@ -17,12 +17,11 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from labtools import answers, failure
+from labtools import answers, failure, observed
 
 from seqlab import labs
 from seqlab.checks import lab09, lab10
 from seqlab.checks.compare import describe_mismatch
-from seqlab.checks.recurrent import summarise
 from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 
@@ -141,9 +140,7 @@ def test_the_solution_agrees_with_the_reference_on_probe_inputs(number, seed):
     for question, calls in grader_probes.draw_calls(probes, seed).items():
         function = namespace[probes[question].function]
         for call in calls:
-            result = function(*call.args, **call.kwargs)
-            if probes[question].observe:
-                result = summarise(result)
+            result = observed(probes[question], function, call)
             # Keras computes in float32: compare to its precision.
             problem = describe_mismatch(result, reference(question, call), rtol=1e-4, atol=1e-5)
             assert problem is None, f"{call.text(probes[question].function)}: {problem}"

@@ -109,7 +109,10 @@ RULES = {
         Rule("uses Keras", False, "builds a Keras layer: count the parameters from the shapes."),
         Rule("Python int", True, "returned a NumPy integer: the lab asks for a Python int, "
              "e.g. int(...)."),
-    ]
+    ],
+    # Graded with every build; the check's last case tests the same (through its own wrapper).
+    "q4": [Rule("unknown layer", "ValueError naming SimpleRNN, LSTM, GRU",
+                "should raise a ValueError naming SimpleRNN, LSTM and GRU for an unknown name.")],
 }
 
 UNKNOWN_LAYER = "ValueError naming " + ", ".join(LAYERS)

@@ -13,6 +13,8 @@ fact               value
 ``Python float``   whether the result is a ``float`` (``np.float64`` is one; ``np.float32`` not)
 ``tuple``          whether the result is a tuple
 ``list``           whether the result is a list
+``unknown layer``  what ``function("Transformer", 10, 5, 16, 4)`` does (lab 06: a ValueError
+                   that names SimpleRNN, LSTM and GRU)
 =================  ==========================================================================
 
 The grader cannot import this package inside a submission's kernel: a probe's ``observe``
@@ -62,12 +64,28 @@ def uses_keras(function, depth: int = 1) -> bool:
     return False
 
 
+LAYER_NAMES = ("SimpleRNN", "LSTM", "GRU")
+
+
+def unknown_layer(function) -> str:
+    """``"ValueError naming SimpleRNN, LSTM, GRU"``, or what else an unknown name leads to."""
+    try:
+        function("Transformer", 10, 5, 16, 4)
+    except ValueError as error:
+        named = [name for name in LAYER_NAMES if name in str(error)]
+        return "ValueError naming " + (", ".join(named) or "none of the valid layers")
+    except Exception as error:
+        return type(error).__name__
+    return "no error"
+
+
 FACTS = {
     "uses Keras": lambda function, result: uses_keras(function),
     "Python int": lambda function, result: type(result) is int,
     "Python float": lambda function, result: isinstance(result, float),
     "tuple": lambda function, result: isinstance(result, tuple),
     "list": lambda function, result: isinstance(result, list),
+    "unknown layer": lambda function, result: unknown_layer(function),
 }
 
 

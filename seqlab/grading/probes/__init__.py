@@ -87,13 +87,16 @@ def stated(rules, observe: str | None = None) -> str:
     """
     names = [rule.fact for rule in rules]
     value = f"eval({observe!r}, {{'result': result, 'numpy': numpy}})" if observe else "result"
+    # The arguments are evaluated in the expression's own frame, whose caller made the call.
     return (
-        "(lambda scope: {'value': "
+        "(lambda scope, function: {'value': "
         + value
         + ", 'rules': (exec("
         + repr(RULES_SOURCE)
-        + ", scope), scope['facts'](__import__('sys')._getframe(1).f_locals.get('function'), "
-        "result, " + repr(names) + "))[1]})({})"
+        + ", scope), scope['facts'](function, result, "
+        + repr(names)
+        + "))[1]})"
+        "({}, __import__('sys')._getframe(1).f_locals.get('function'))"
     )
 
 

@@ -66,9 +66,9 @@ def _clip_calls(rng: np.random.Generator) -> list[Call]:
         )
         calls.append(Call((gradients(norms),), {"clipnorm": clipnorm}))
     clipvalue = float(rng.uniform(0.1, 1.0))
-    calls.append(
-        Call((gradients(clipvalue * rng.uniform(1.0, 6.0, size=2)),), {"clipvalue": clipvalue})
-    )
+    clipped = gradients(clipvalue * rng.uniform(1.0, 6.0, size=2))
+    clipped[0].flat[0] = -2.0 * clipvalue  # both ends of [-clipvalue, clipvalue] are cut
+    calls.append(Call((clipped,), {"clipvalue": clipvalue}))
     calls.append(Call((gradients(rng.uniform(0.1, 3.0, size=2)),)))
     return calls
 

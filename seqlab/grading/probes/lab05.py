@@ -76,7 +76,10 @@ def _stack_calls(rng: np.random.Generator) -> list[Call]:
     calls = []
     for m, u in [(int(rng.integers(1, 5)), int(rng.integers(2, 5))), (1, 1), (3, 2)]:
         gates = {gate: (_normal(rng, m, u), _normal(rng, u, u), _normal(rng, u)) for gate in GATES}
-        calls.append(Call((gates,)))
+        order = [GATES[k] for k in rng.permutation(len(GATES))]  # a dict may list them any way
+        if order == list(GATES):
+            order = order[::-1]
+        calls.append(Call(({gate: gates[gate] for gate in order},)))
     return calls
 
 

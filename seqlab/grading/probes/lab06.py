@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlab.checks.recurrent import MODEL_SUMMARY
 from seqlab.checks.lab06 import RULES
+from seqlab.checks.recurrent import MODEL_SUMMARY
 from seqlab.grading.probes import Call, Probe, stated
 
 
@@ -72,6 +72,9 @@ PROBES = {
     "q3": Probe("gru_forward", _sequence_calls, seconds=5.0),
     # building a Keras model takes a moment; the summary is what is compared
     "q4": Probe(
-        "build_recurrent_classifier", _classifier_calls, observe=MODEL_SUMMARY, seconds=30.0
+        "build_recurrent_classifier",
+        _classifier_calls,
+        observe=stated(RULES["q4"], MODEL_SUMMARY),
+        seconds=30.0,
     ),
 }

@@ -69,6 +69,11 @@ def _table_calls(rng: np.random.Generator) -> list[Call]:
             sentences.append([str(token) for token in rng.choice(TOKENS, size=length)])
             tags.append(_tags(rng, length, ["SPECIES"]))
         calls.append(Call((sentences, tags)))
+    # A token alone in three sentences, its three tags tied: the first seen is neither the
+    # first in A-Z order nor the last seen.
+    token = "Zyzzyva"
+    calls[-1].args[0].extend([[token], [token], [token]])
+    calls[-1].args[1].extend([["O"], ["B-SPECIES"], ["I-SPECIES"]])
     return calls
 
 

@@ -47,6 +47,9 @@ def _pair_calls(rng: np.random.Generator) -> list[Call]:
         labels = np.stack([rng.integers(0, 2, size=pairs)] * 2, axis=1)
         labels[:, 1] = 1 - labels[:, 0]  # opposite labels, as in the order split
         probabilities = rng.uniform(0.01, 0.99, size=2 * pairs)
+        half = int(rng.integers(2 * pairs))
+        probabilities[half] = 0.5  # exactly 0.5 is negative; its partner is classified right
+        probabilities[half ^ 1] = 0.9 if labels.ravel()[half ^ 1] else 0.1
         calls.append(Call((labels.ravel().astype(np.int64), probabilities)))
     return calls
 
