@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     for name, value in ENVIRONMENT.items():
         os.environ.setdefault(name, value)
+    # TensorFlow imports matplotlib, which picks its backend then: choose ipykernel's inline
+    # backend first (what ipykernel itself would set later, too late), or figures show no image.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import_tensorflow_quietly()
     from ipykernel import kernelapp
 
