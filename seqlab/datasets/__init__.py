@@ -38,6 +38,7 @@ from seqlab.datasets.labelled import (
     load_labelled_sentences,
     load_topics,
 )
+from seqlab.datasets.morse import load_morse
 from seqlab.datasets.text import fetch_shakespeare, load_python_source
 from seqlab.datasets.timeseries import (
     chronological_split,
@@ -55,6 +56,7 @@ __all__ = [
     # data that ships: real series and text, generated corpora
     "load_dates",
     "load_glucose",
+    "load_morse",
     "load_python_source",
     "load_sea_surface_temperature",
     "load_seattle_weather",
