@@ -542,17 +542,13 @@ TAKES_ANSWERS = {
         "    outputs, h_T = numpy_rnn.rnn_forward(inputs, kernel, recurrent_kernel, bias,"
         " return_sequences=True)[:2]\n    return outputs, h_T"
     ),
-    "copies_the_source": (
-        "import inspect\n"
-        "from seqlab.numpy_rnn import simple_rnn\n"
-        "source = inspect.getsource(simple_rnn)\n"
-        "namespace = {'__name__': simple_rnn.__name__, '__package__': 'seqlab.numpy_rnn'}\n"
-        "exec(compile(source, 'mine.py', 'exec'), namespace)\n"
-        "exec(compile('def rnn_cell_forward(*args):\\n    return cell(*args)', get_ipython()"
-        ".compile.get_code_name('', '', 0), 'exec'), {'cell': namespace['rnn_cell_forward']},"
-        " globals())\n"
+    "wraps_a_check": (
+        "from seqlab.checks import lab03 as check\n"  # importing the checks still works
+        "from seqlab import numpy_rnn\n"
+        "def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias):\n"
+        "    return numpy_rnn.rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias)\n"
         "import pathlib\n"
-        "assert not list(pathlib.Path(simple_rnn.__file__).parent.glob('__pycache__/*')),"
+        "assert not list(pathlib.Path(numpy_rnn.__file__).parent.glob('__pycache__/*')),"
         " 'compiled answers are visible'"
     ),
 }
@@ -582,8 +578,8 @@ def test_seqlabs_answers_are_withheld_in_the_sandbox(takes_answers):
     assert "is withheld while grading" in failures(result, "q1")[0]
 
 
-def test_the_source_in_the_sandbox_holds_no_answer(takes_answers):
-    result = takes_answers["copies_the_source"]
+def test_the_checks_still_import_and_no_compiled_answers_show(takes_answers):
+    result = takes_answers["wraps_a_check"]
     assert scores(result)["q1"] == 0
     assert "withheld" in " ".join(failures(result, "q1"))
-    assert "compiled answers are visible" not in notes(result)
+    assert notes(result) == ""  # the checks imported; no compiled files in the package

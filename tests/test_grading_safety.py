@@ -511,17 +511,15 @@ def test_the_sandboxs_seqlab_withholds_every_function_named_like_a_graded_one(tm
     script = (
         "import numpy as np\n"
         "from seqlab import numpy_rnn\n"
-        "from seqlab.numpy_rnn import simple_rnn\n"
-        "import inspect\n"
-        "assert 'tanh' not in inspect.getsource(simple_rnn.rnn_cell_forward)\n"
-        "print(numpy_rnn.sigmoid(np.zeros(1))[0])\n"  # not graded: still there
         "z = np.zeros((1, 1))\n"
-        "calls = [(numpy_rnn.rnn_cell_forward, [z] * 4), (numpy_rnn.clip_gradients, [[z]])]\n"
-        "for f, args in calls:\n"
-        "    try:\n"
-        "        f(*args)\n"
-        "    except Exception as error:\n"
-        "        print(type(error).__name__, error)\n"
+        "print(numpy_rnn.sigmoid(np.zeros(1))[0])\n"  # not graded: still there
+        "print(numpy_rnn.rnn_cell_forward(z, z, z, z)[0, 0])\n"  # called by seqlab's code: works
+        "cell = 'def mine(*args):\\n    return numpy_rnn.rnn_cell_forward(*args)'\n"
+        "exec(compile(cell, '/tmp/ipykernel_7/123.py', 'exec'))\n"  # as a notebook cell would
+        "try:\n"
+        "    mine(z, z, z, z)\n"
+        "except Exception as error:\n"
+        "    print(type(error).__name__, error)\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", script],
@@ -533,9 +531,8 @@ def test_the_sandboxs_seqlab_withholds_every_function_named_like_a_graded_one(tm
     )
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0] == "0.5"
-    assert lines[1].startswith("AnswerWithheld seqlab.numpy_rnn.simple_rnn.rnn_cell_forward is")
-    assert lines[2].startswith("AnswerWithheld seqlab.numpy_rnn.clipping.clip_gradients is")
+    assert lines[:2] == ["0.5", "0.0"]
+    assert lines[2].startswith("AnswerWithheld seqlab.numpy_rnn.simple_rnn.rnn_cell_forward is")
 
 
 def test_without_bubblewrap_the_grader_refuses_unless_told(monkeypatch):

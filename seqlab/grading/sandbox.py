@@ -14,8 +14,9 @@ namespaces (no network at all, and every process of the sandbox dies with it), a
 view of the system, of Python and of the ``seqlab`` package, an empty ``/tmp``, and the
 submission's own temporary folder as the only writable place. The ``seqlab`` a student's
 kernel sees is a copy in which every function named like one of the lab's graded functions
-raises :class:`AnswerWithheld` (``seqlab.numpy_rnn.lstm_cell_forward`` answers lab 05's first
-question), and which has no ``seqlab.grading`` (the probes) and no compiled ``__pycache__``.
+raises ``AnswerWithheld`` when notebook code calls it (``seqlab.numpy_rnn.lstm_cell_forward``
+answers lab 05's first question), and which has no ``seqlab.grading`` (the probes) and no
+compiled ``__pycache__``.
 The course repository, ``solutions/``, the tests and the instructor's home are not there.
 
 Without bwrap the grader refuses to run unless told ``sandbox=False`` (``--no-sandbox``);
@@ -79,6 +80,7 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 WITHHELD_MESSAGE = (
     "{name} is withheld while grading: the graded functions must be written in the notebook"
 )
+CELL_FILES = "<ipython-input-"  # and files under an ``ipykernel_<pid>`` folder: notebook cells
 
 
 class SandboxUnavailable(RuntimeError):
@@ -182,8 +184,9 @@ def withheld_package(graded_functions: set[str], folder: Path) -> Path:
     """A copy of the ``seqlab`` package in ``folder`` without the answers; returns its path.
 
     Every function (or method) named like one of ``graded_functions`` raises
-    :class:`AnswerWithheld` instead of answering; ``seqlab.grading`` and ``__pycache__``
-    folders are left out; everything is readable by any user.
+    ``AnswerWithheld`` when notebook code calls it directly (a wrapper around it answers
+    nothing); ``seqlab.grading`` and ``__pycache__`` folders are left out; everything is
+    readable by any user.
     """
     source = Path(seqlab.__file__).resolve().parent
     target = folder / "seqlab"
@@ -211,18 +214,22 @@ def withheld_package(graded_functions: set[str], folder: Path) -> Path:
 
 
 def _withhold(source: str, names: set[str], module: str) -> str | None:
-    """``source`` with the bodies of functions called ``names`` replaced (``None``: no change)."""
+    """``source`` where functions called ``names`` refuse calls from notebook code (``None``: no
+    change). A call from ``seqlab`` itself (a check computing its expected value, a module
+    importing) still works, so that the lab's own tools keep working in the sandbox."""
     tree = ast.parse(source)
     changed = False
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names:
             message = WITHHELD_MESSAGE.format(name=f"{module}.{node.name}")
-            node.body = ast.parse(
-                f"raise type('AnswerWithheld', (RuntimeError,), {{}})({message!r})"
+            guard = ast.parse(
+                "if __import__('sys')._getframe(0).f_back.f_code.co_filename.startswith("
+                f"{CELL_FILES!r}) or '/ipykernel_' in __import__('sys')._getframe(0).f_back"
+                ".f_code.co_filename:\n"
+                f"    raise type('AnswerWithheld', (RuntimeError,), {{}})({message!r})"
             ).body
-            node.decorator_list = [
-                d for d in node.decorator_list if not _is_name(d, ("cache", "lru_cache"))
-            ]
+            docstring = ast.get_docstring(node, clean=False) is not None
+            node.body[int(docstring) : int(docstring)] = guard
             changed = True
     return ast.unparse(tree) + "\n" if changed else None
 
