@@ -136,3 +136,16 @@ def test_seqlab_kernel_shows_no_startup_lines_but_the_students_own_warnings():
     assert not STARTUP_LOG.search(stderr), stderr
     assert "my own warning" in stderr, "the student's own warnings must still show"
     assert any(name == "stdout" for name, _ in streams)
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_every_figure_is_committed_as_an_image(path):
+    """A figure whose output is only '<Figure size ...>' text was drawn with the wrong backend."""
+    for number, cell in enumerate(_cells(path)):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = "".join(data.get("text/plain", ""))
+            assert not (text.startswith("<Figure size") and "image/png" not in data), (
+                f"{path.name}, cell {number}: a figure without its image; re-run it with "
+                f"`make execute NOTEBOOKS={path.relative_to(ROOT)}`"
+            )
