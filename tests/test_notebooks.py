@@ -118,15 +118,18 @@ def test_seqlab_kernel_shows_no_startup_lines_but_the_students_own_warnings():
     from jupyter_client.manager import start_new_kernel
 
     manager, client = start_new_kernel(kernel_name="seqlab", startup_timeout=300)
-    streams = []
+    streams, displays = [], []
 
     def collect(message):
         if message["msg_type"] == "stream":
             streams.append((message["content"]["name"], message["content"]["text"]))
+        elif message["msg_type"] == "display_data":
+            displays.append(message["content"]["data"])
 
     try:
         client.execute_interactive(
-            "import keras, warnings\nprint(keras.__version__)\nwarnings.warn('my own warning')",
+            "import keras, warnings\nprint(keras.__version__)\nwarnings.warn('my own warning')\n"
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
             output_hook=collect, timeout=300,
         )
     finally:
@@ -136,6 +139,7 @@ def test_seqlab_kernel_shows_no_startup_lines_but_the_students_own_warnings():
     assert not STARTUP_LOG.search(stderr), stderr
     assert "my own warning" in stderr, "the student's own warnings must still show"
     assert any(name == "stdout" for name, _ in streams)
+    assert any("image/png" in data for data in displays), "figures must show as images"
 
 
 @pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
