@@ -363,3 +363,6 @@ def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_pa
     assert float(rows["perfect"]["total"]) == full_marks
     assert rows["perfect"]["feedback"] == "all tests passed"
     assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
+    report = (tmp_path / "grades_report.md").read_text(encoding="utf-8")  # the class report
+    assert "| question | function | full marks | share |" in report
+    assert (tmp_path / "grades_report.png").exists()
