@@ -178,7 +178,7 @@ def _windows_shifted(series, window, horizon):
     ],
 )
 def test_window_mistakes_are_recognised(lab09_answers, mistake, hint):
-    assert hint in failure(lab09.q1, mistake(lab09_answers["make_windows"])).hint
+    assert hint in failure(lab09.q1, mistake(lab09_answers["make_windows_with_target"])).hint
 
 
 def _scaled_with(statistics):

@@ -1,17 +1,17 @@
 """Public checks for lab 09, forecasting: ``from seqlab.checks import lab09 as check``.
 
-=====  ====================================================  ==================================
-check  your function                                         returns
-=====  ====================================================  ==================================
-q1     ``make_windows(series, window, horizon)``             ``(inputs, targets)``: float32
-                                                             (n, window) and (n,)
-q2     ``standardize(train, val, test)``                     three float32 arrays, scaled with
-                                                             the training split's statistics
-q3     ``persistence_mae(inputs, targets)``                  float
-q4     ``fit_linear_forecaster(inputs, targets)``            float64 (window + 1,): one weight
-                                                             per position, the intercept last
-q5     ``build_forecaster(window, features, units)``         a Keras model: GRU -> Dense(1)
-=====  ====================================================  ==================================
+=====  =======================================================  ==================================
+check  your function                                            returns
+=====  =======================================================  ==================================
+q1     ``make_windows_with_target(series, window, horizon)``    ``(inputs, targets)``: float32
+                                                                (n, window) and (n,)
+q2     ``standardize(train, val, test)``                        three float32 arrays, scaled with
+                                                                the training split's statistics
+q3     ``persistence_mae(inputs, targets)``                     float
+q4     ``fit_linear_forecaster(inputs, targets)``               float64 (window + 1,): one weight
+                                                                per position, the intercept last
+q5     ``build_forecaster(window, features, units)``            a Keras model: GRU -> Dense(1)
+=====  =======================================================  ==================================
 
 A window holds ``window`` consecutive values of the series; its target is the value ``horizon``
 steps after the window's last one, so ``horizon=1`` is the very next value.
@@ -29,8 +29,8 @@ def _f32(values) -> np.ndarray:
     return np.array(values, dtype=np.float32)
 
 
-def q1(make_windows) -> None:
-    """``make_windows(series, window, horizon)``: every window and the value it forecasts."""
+def q1(make_windows_with_target) -> None:
+    """``make_windows_with_target(series, window, horizon)``: windows and their targets."""
     cases = [
         Case((np.arange(6.0), 3, 1), (_f32([[0, 1, 2], [1, 2, 3], [2, 3, 4]]), _f32([3, 4, 5]))),
         Case(
@@ -44,7 +44,10 @@ def q1(make_windows) -> None:
         ),
     ]
     run_check(
-        "q1", make_windows, cases, hints=[_pair, _features_axis, _count, _target_shift, _float32]
+        "q1",
+        make_windows_with_target,
+        cases,
+        hints=[_pair, _features_axis, _count, _target_shift, _float32],
     )
 
 

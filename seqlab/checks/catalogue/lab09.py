@@ -4,7 +4,7 @@
 from seqlab.checks.catalogue import Mistake, Variant
 
 _WINDOWS = '''
-def make_windows(series, window, horizon):
+def make_windows_with_target(series, window, horizon):
     series = np.asarray(series, dtype={dtype})
     count = {count}
     inputs = np.lib.stride_tricks.sliding_window_view(series, window)[:count]
@@ -130,7 +130,7 @@ MISTAKES = {
 
 VARIANTS = {
     "q1": [Variant("a loop", """
-        def make_windows(series, window, horizon):
+        def make_windows_with_target(series, window, horizon):
             xs, ys = [], []
             for start in range(len(series) - window - horizon + 1):
                 xs.append(series[start:start + window])

@@ -77,7 +77,7 @@ def _forecaster_calls(rng: np.random.Generator) -> list[Call]:
 
 
 PROBES = {
-    "q1": Probe("make_windows", _window_calls, seconds=2.0),
+    "q1": Probe("make_windows_with_target", _window_calls, seconds=2.0),
     "q2": Probe("standardize", _standardize_calls, observe=stated(RULES["q2"]), seconds=2.0),
     "q3": Probe("persistence_mae", _persistence_calls, observe=stated(RULES["q3"]), seconds=2.0),
     "q4": Probe("fit_linear_forecaster", _linear_calls, seconds=2.0),
