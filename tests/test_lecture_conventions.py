@@ -24,34 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 EXECUTED = [*LECTURES, *sorted((ROOT / "solutions").glob("*.ipynb"))]
 
-# Notebooks another engineer is still fixing; the lead removes these marks at the end.
-WAITING = "notebooks/{}.ipynb still shows figures with plt.show(), not seqlab.plots.show"
-PENDING = {
-    "figures": {f"notebooks/{stem}.ipynb": WAITING.format(stem) for stem in (
-        "04_backpropagation_through_time", "05_lstm", "06_gru", "07_entity_recognition",
-        "08_sentiment", "09_forecasting", "10_text_generation", "11_sequence_to_sequence",
-        "12_attention")},
-    "last cell": {
-        "notebooks/09_forecasting.ipynb": "notebooks/09_forecasting.ipynb: its last cell prints "
-        "the quality figures but asserts them elsewhere (issue 11, finding 13, being fixed)",
-        "notebooks/07_entity_recognition.ipynb": "notebooks/07_entity_recognition.ipynb: its "
-        "last cell does not print and assert yet (being edited by its engineer)",
-    },
-}
 
 
 def _ids(paths):
     return [str(path.relative_to(ROOT)) for path in paths]
-
-
-def _params(paths, check):
-    """``paths`` as pytest params, the ones still pending for ``check`` marked xfail."""
-    params = []
-    for path, name in zip(paths, _ids(paths), strict=True):
-        reason = PENDING[check].get(name)
-        marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-        params.append(pytest.param(path, id=name, marks=marks))
-    return params
 
 
 def _code_cells(path):
@@ -226,7 +202,7 @@ def test_modelling_notebooks_are_found():
     assert ROOT / "notebooks" / "02_one_hot_encoding.ipynb" not in MODELLING
 
 
-@pytest.mark.parametrize("path", _params(MODELLING, "last cell"))
+@pytest.mark.parametrize("path", MODELLING, ids=_ids(MODELLING))
 def test_modelling_notebook_ends_by_printing_and_asserting_its_mark(path):
     last = _code_cells(path)[-1]
     assert _asserts(_python(last)), f"{path.name}: the last code cell asserts no quality mark"
@@ -251,7 +227,7 @@ def test_a_notebook_with_figures_is_found():
     assert _figures(ROOT / "notebooks" / "01_sequence_data.ipynb")
 
 
-@pytest.mark.parametrize("path", _params(EXECUTED, "figures"))
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
 def test_every_figure_has_axis_labels_and_was_checked(path):
     for number, output in _figures(path):
         record = output.get("metadata", {}).get("seqlab", {}).get("figure")
