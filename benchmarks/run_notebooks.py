@@ -2,6 +2,9 @@
 
     python benchmarks/run_notebooks.py [NOTEBOOK ...] [--out benchmarks/results.md]
 
+Given notebooks, only those are measured; the table keeps the other notebooks' earlier rows,
+each with the day it was measured.
+
 A notebook reports its quality figure by leaving a dict named ``quality`` in its
 namespace (e.g. ``quality = {"test MAE / persistence MAE": 0.83}``); the benchmark
 reads it after the last cell. Results go to a Markdown table (for people) and a
@@ -49,7 +52,7 @@ def run(path: Path) -> dict:
             if line.startswith("SEQLAB_QUALITY "):
                 quality = json.loads(line.removeprefix("SEQLAB_QUALITY "))
     return {"notebook": str(path.relative_to(ROOT)), "seconds": round(seconds, 1),
-            "quality": quality, "error": error}
+            "quality": quality, "error": error, "date": dt.date.today().isoformat()}
 
 
 def machine() -> str:
@@ -62,26 +65,41 @@ def _fmt(value) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
+def merged(rows: list[dict], out: Path) -> list[dict]:
+    """``rows`` plus the earlier rows in ``out``'s JSON for notebooks not measured this time
+    (each keeps its own date), in course order; notebooks that no longer exist are dropped."""
+    previous = out.with_suffix(".json")
+    earlier = json.loads(previous.read_text()) if previous.exists() else {"rows": []}
+    measured = {row["notebook"] for row in rows}
+    kept = [
+        {**row, "date": row.get("date", earlier.get("date", "?"))}
+        for row in earlier["rows"]
+        if row["notebook"] not in measured and (ROOT / row["notebook"]).exists()
+    ]
+    return sorted(rows + kept, key=lambda row: row["notebook"])
+
+
 def write_report(rows: list[dict], out: Path) -> None:
     total = sum(row["seconds"] for row in rows)
+    dates = sorted({row["date"] for row in rows})
     lines = [
         "# Notebook benchmark",
         "",
-        f"Date: {dt.date.today().isoformat()}  ",
+        f"Date: {', '.join(dates)} (each row gives the day it was measured)  ",
         f"Machine: {machine()}  ",
         f"Budget: {BUDGET_S} s per notebook; total {total:.0f} s ({total / 60:.1f} min)",
         "",
-        "| notebook | seconds | within budget | quality | status |",
-        "|---|---:|:---:|---|---|",
+        "| notebook | seconds | within budget | quality | status | measured |",
+        "|---|---:|:---:|---|---|---|",
     ]
     for row in rows:
         quality = ", ".join(f"{k} = {_fmt(v)}" for k, v in row["quality"].items()) or "—"
         ok = "yes" if row["seconds"] <= BUDGET_S else "**no**"
         lines.append(f"| `{row['notebook']}` | {row['seconds']:.1f} | {ok} | {quality} | "
-                     f"{row['error'] or 'ok'} |")
+                     f"{row['error'] or 'ok'} | {row['date']} |")
     out.write_text("\n".join(lines) + "\n")
     out.with_suffix(".json").write_text(json.dumps(
-        {"date": dt.date.today().isoformat(), "machine": machine(), "rows": rows}, indent=1) + "\n")
+        {"date": dates[-1], "machine": machine(), "rows": rows}, indent=1) + "\n")
 
 
 def main() -> None:
@@ -97,7 +115,7 @@ def main() -> None:
         rows.append(run(path))
         print(f"{rows[-1]['seconds']:7.1f} s  {rows[-1]['notebook']}  {rows[-1]['quality']} "
               f"{rows[-1]['error']}", flush=True)
-    write_report(rows, args.out)
+    write_report(merged(rows, args.out), args.out)
     print(f"wrote {args.out}")
 
 
