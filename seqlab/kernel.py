@@ -79,6 +79,10 @@ def main(argv: list[str] | None = None) -> None:
     # backend first (what ipykernel itself would set later, too late), or figures show no image.
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import_tensorflow_quietly()
+    # TensorFlow imported pandas before the kernel existed, so pandas chose its terminal
+    # defaults; give it the ones it picks inside a notebook (as any Jupyter kernel shows it).
+    if "pandas" in sys.modules:
+        sys.modules["pandas"].set_option("display.max_columns", 20)
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance(argv=argv)

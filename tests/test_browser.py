@@ -122,12 +122,14 @@ def _open(page, jupyterlab, name):
     page.locator(f"{VISIBLE} .jp-Notebook").wait_for()
     # The kernel starts by itself, without a kernel-selection dialog, and it is seqlab's.
     page.wait_for_function(
-        f"""() => {{
+        rf"""() => {{
             const panel = document.querySelector('{VISIBLE}');
             const kernel = panel?.querySelector('.jp-Toolbar-kernelName');
             const status = panel?.querySelector('.jp-Notebook-ExecutionIndicator');
+            const bar = document.body.textContent;
             return kernel?.textContent.includes('Python (seqlab)')
-                && status?.getAttribute('data-status') === 'idle';
+                && status?.getAttribute('data-status') === 'idle'
+                && /Python \(seqlab\) \| Idle/.test(bar);
         }}""",
         timeout=120_000,
     )
@@ -143,11 +145,12 @@ def _run_all(page, timeout_ms):
     dialogs = page.locator(".jp-Dialog")
     assert dialogs.count() == 0, f"a dialog asks the student: {dialogs.first.text_content()}"
     page.wait_for_function(
-        """() => {
+        r"""() => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
             const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-            return prompts.length > 0 && status?.getAttribute('data-status') === 'idle'
+            return prompts.some(p => /\[\d+\]/.test(p.textContent))
+                && status?.getAttribute('data-status') === 'idle'
                 && !prompts.some(p => p.textContent.includes('[*]'));
         }""",
         timeout=timeout_ms,
