@@ -34,19 +34,26 @@ def kernel_spec() -> dict:
     return spec
 
 
-def import_tensorflow_quietly() -> None:
-    """Import TensorFlow with file descriptor 2 sent to /dev/null, then restore it."""
+@contextlib.contextmanager
+def descriptor_2_silenced():
+    """Point file descriptor 2 at /dev/null for the block (what native libraries write there
+    bypasses ``sys.stderr``), then restore it."""
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 2)
-        # A broken TensorFlow raises again, visibly, where the notebook imports it.
-        with contextlib.suppress(Exception):
-            import tensorflow  # noqa: F401
+        yield
     finally:
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+def import_tensorflow_quietly() -> None:
+    """Import TensorFlow with file descriptor 2 sent to /dev/null."""
+    # A broken TensorFlow raises again, visibly, where the notebook imports it.
+    with descriptor_2_silenced(), contextlib.suppress(Exception):
+        import tensorflow  # noqa: F401
 
 
 def install(prefix: str) -> str:

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -52,6 +52,7 @@ from seqlab.grading.sandbox import (
 from seqlab.grading.scoring import (
     QuestionScore,
     Records,
+    ReferenceFailed,
     expected_results,
     parse_channel,
     score_question,
@@ -283,10 +284,13 @@ def grade(
     out: Path,
     settings: Settings = Settings(),
     log: Callable[[str], None] = lambda text: print(text, file=sys.stderr, flush=True),
+    select: Callable[[Submission], bool] | None = None,
 ) -> list[SubmissionGrade]:
     """Grade ``submissions`` against ``solution``, adding one row per student to ``out``.
 
-    Students already in ``out`` are skipped. Returns the grades of this run, one per
+    Students already in ``out`` are skipped, and so are those ``select`` (when given) returns
+    false for: ids are made from all ``submissions`` first, so that a shard of the class
+    (:mod:`seqlab.grading.shards`) names every student as a run over the whole class does. Returns the grades of this run, one per
     submission not skipped, whatever the submissions do.
 
     Raises:
@@ -299,6 +303,8 @@ def grade(
     found = find_submissions([Path(p) for p in submissions])
     with Grader(solution, settings, log) as grader:
         todo = name_submissions(found, solution.stem)
+        if select is not None:
+            todo = [s for s in todo if select(s)]
         book = Gradebook(Path(out), [q.id for q in grader.questions])
         done = [s for s in todo if s.student in book]
         if done:
@@ -310,13 +316,20 @@ def grade(
         if not todo:
             log("Nothing to grade.")
             return []
-        expected = grader.reference()
         grades: list[SubmissionGrade] = []
         with ThreadPoolExecutor(max_workers=max(1, settings.jobs)) as pool:
-            pending = {pool.submit(grader.grade_submission, s, expected): s for s in todo}
+            # The reference runs in the first slot while the others start on submissions:
+            # only scoring waits for it.
+            reference = pool.submit(grader.reference)
+            pending = {pool.submit(grader.grade_submission, s, reference.result): s for s in todo}
             try:
-                for future in _as_completed(pending):
-                    grade_ = future.result()  # never raises: a failure is a row with a note
+                for future in _as_completed([reference, *pending]):
+                    # Never raises for a submission's sake (its failure is a row with a note);
+                    # raises ReferenceFailed when the solution itself does not run.
+                    if future is reference:
+                        future.result()
+                        continue
+                    grade_ = future.result()
                     if not book.verify():
                         log("The gradebook was changed by another process; rewritten.")
                     stem = file_stem(grade_.student)
@@ -334,7 +347,7 @@ def grade(
                 grader.kill_all()
                 raise
         # Every kernel is gone now. Whatever should be written once per run goes here.
-        report.after_grading(Path(out), grader, expected, grades, log)
+        report.after_grading(Path(out), grader, reference.result(), grades, log)
         if not book.verify():
             log(
                 f"WARNING: {printable(str(out))} was changed by another process after the grader "
@@ -402,19 +415,26 @@ class Grader:
         )
         return expected_results(self.calls, result, token)
 
-    def grade_submission(self, submission: Submission, expected: Records) -> SubmissionGrade:
-        """Grade one submission against ``expected``; never raises.
+    def grade_submission(
+        self, submission: Submission, expected: Records | Callable[[], Records]
+    ) -> SubmissionGrade:
+        """Grade one submission against ``expected`` (the reference records, or a function that
+        waits for them, called once the submission has run).
 
-        Whatever goes wrong, in the submission or in the grader while handling it, becomes a
-        note in its row (and the points it could not earn), and the run goes on.
+        Never raises for the submission's sake: whatever goes wrong, in the submission or in the
+        grader while handling it, becomes a note in its row (and the points it could not earn),
+        and the run goes on. Raises :class:`ReferenceFailed` from ``expected`` only.
         """
         started, cpu = time.time(), None
         notes = list(submission.notes)
         try:
             data = read_submission(submission)
             result, token, run_notes, cpu = self._run(data, trusted=False)
-            scores = self._score(result, token, expected, notes)
+            records = expected() if callable(expected) else expected
+            scores = self._score(result, token, records, notes)
             notes += run_notes
+        except ReferenceFailed:
+            raise
         except SubmissionRefused as error:
             scores = self._zero(str(error))
             notes.append(f"not graded: {error}")
@@ -743,7 +763,7 @@ def _read_pid(path: Path | None) -> int | None:
         return None
 
 
-def _as_completed(futures: dict[Future, object]):
+def _as_completed(futures: Iterable[Future]):
     """Like ``concurrent.futures.as_completed``, waking up for Ctrl-C at least once a second."""
     remaining = set(futures)
     while remaining:

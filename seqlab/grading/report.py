@@ -25,6 +25,7 @@ import nbformat
 from seqlab import labs
 from seqlab.checks import catalogue
 from seqlab.grading.probes import Call, Probe, local
+from seqlab.kernel import descriptor_2_silenced
 
 
 def solution_namespace(solution: Path) -> dict:
@@ -32,7 +33,8 @@ def solution_namespace(solution: Path) -> dict:
     notebook = nbformat.read(solution, as_version=4)
     namespace: dict = {}
     setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
-    with contextlib.redirect_stdout(io.StringIO()):
+    # The setup cell imports Keras: its start-up lines stay out of the instructor's terminal.
+    with contextlib.redirect_stdout(io.StringIO()), descriptor_2_silenced():
         exec(setup.source, namespace)
         for question in labs.questions(notebook):
             exec(notebook.cells[question.cell_index].source, namespace)
@@ -100,8 +102,11 @@ def write_class_report(
     """
     out = Path(out)
     number = probes_number(solution)
-    fingerprints = mistake_failures(
-        number, questions, probes, calls, expected, solution_namespace(solution)
+    failed = any(score.failures for grade in grades for score in grade.scores)
+    fingerprints = (
+        mistake_failures(number, questions, probes, calls, expected, solution_namespace(solution))
+        if failed  # running the catalogue costs a Keras import: only when there is a mistake
+        else {}
     )
     made = classify(grades, fingerprints)
     students = len(grades)
