@@ -1,8 +1,11 @@
-"""The ``seqlab`` command: ``seqlab labs build|check``, ``seqlab grade``.
+"""The ``seqlab`` command: ``seqlab labs build|check``, ``grade``, ``gradebook merge``, ``export``.
 
     seqlab labs build                 write labs/ from solutions/
     seqlab labs check                 exit 1 when labs/ is not what solutions/ builds
-    seqlab grade SOLUTION SUBMISSIONS... --out grades.csv [--jobs N] [--timeout S]
+    seqlab grade SOLUTION SUBMISSIONS... --out grades.csv [--jobs N] [--timeout S] [--shard K/N]
+    seqlab gradebook merge SHARD.csv... --out grades.csv
+    seqlab export gradescope SOLUTION --out autograder.zip
+    seqlab export prairielearn SOLUTION --out DIR
 
 ``python -m seqlab ...`` does the same.
 """
@@ -22,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     _add_labs(commands)
     _add_grade(commands)
+    _add_gradebook(commands)
+    _add_export(commands)
     return parser
 
 
@@ -109,24 +114,42 @@ def _add_grade(commands) -> None:
     grade.add_argument("--out", type=Path, required=True, help="the CSV gradebook to write")
     grade.add_argument("--jobs", type=int, default=1, help="submissions graded at once (default 1)")
     grade.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="grade only shard K of N of the students (a fixed split by student id, for a "
+        "Slurm array job or a CI matrix); join the shards with `seqlab gradebook merge`",
+    )
+    _add_limits(grade)
+    grade.set_defaults(handler=_grade)
+
+
+def _add_limits(command) -> None:
+    """The options ``seqlab grade`` and ``seqlab export`` share: limits, seed, sandbox."""
+    command.add_argument(
         "--timeout",
         type=float,
         default=300,
         help="seconds of CPU time for a whole notebook's cells (default 300)",
     )
-    grade.add_argument(
+    command.add_argument(
         "--cell-timeout",
         type=float,
         default=60,
         help="seconds of CPU time for one cell (default 60)",
     )
-    grade.add_argument(
+    command.add_argument(
         "--memory",
         type=int,
         default=4096,
         help="MiB of memory per kernel, all its processes together (default 4096)",
     )
-    sandbox = grade.add_mutually_exclusive_group()
+    command.add_argument(
+        "--seed",
+        type=int,
+        help="seed of the probe calls (default: drawn anew); give every shard of a class the "
+        "same seed, or an exported bundle's seed to reproduce its scores",
+    )
+    sandbox = command.add_mutually_exclusive_group()
     sandbox.add_argument(
         "--require-sandbox",
         action="store_true",
@@ -138,34 +161,38 @@ def _add_grade(commands) -> None:
         help="grade without bubblewrap (trusted notebooks only): kernels can then read what "
         "their user can read, write outside their folder and reach the network",
     )
-    grade.set_defaults(handler=_grade)
 
 
-def _grade(args) -> int:
-    from seqlab import labs
-    from seqlab.grading import Limits, SandboxUnavailable, Settings, grade
-    from seqlab.grading.gradebook import GradebookMismatch
-    from seqlab.grading.probes import ProbeError
-    from seqlab.grading.safe_text import printable
-    from seqlab.grading.scoring import ReferenceFailed
+def _settings(args, command: str):
+    """The run's :class:`~seqlab.grading.Settings`, or ``None`` (after saying why)."""
+    from seqlab.grading import Limits, Settings
 
-    if args.jobs < 1 or args.timeout <= 0 or args.cell_timeout <= 0 or args.memory <= 0:
+    jobs = getattr(args, "jobs", 1)
+    if jobs < 1 or args.timeout <= 0 or args.cell_timeout <= 0 or args.memory <= 0:
         print(
-            "seqlab grade: --jobs, --timeout, --cell-timeout and --memory must be positive",
+            f"{command}: --jobs, --timeout, --cell-timeout and --memory must be positive",
             file=sys.stderr,
         )
-        return 2
-    settings = Settings(
-        jobs=args.jobs,
+        return None
+    return Settings(
+        jobs=jobs,
         timeout=args.timeout,
         cell_timeout=args.cell_timeout,
         limits=Limits(memory_bytes=args.memory << 20),
         sandbox=not args.no_sandbox,
+        seed=args.seed,
     )
-    started = time.monotonic()
-    try:
-        grades = grade(args.solution, args.submissions, args.out, settings)
-    except (
+
+
+def _grading_errors() -> tuple[type[BaseException], ...]:
+    """What a grading run raises for a reason the user can fix: printed, exit status 1."""
+    from seqlab import labs
+    from seqlab.grading import SandboxUnavailable
+    from seqlab.grading.gradebook import GradebookMismatch
+    from seqlab.grading.probes import ProbeError
+    from seqlab.grading.scoring import ReferenceFailed
+
+    return (
         labs.LabBuildError,
         ProbeError,
         ReferenceFailed,
@@ -174,7 +201,29 @@ def _grade(args) -> int:
         FileNotFoundError,
         ValueError,
         RuntimeError,
-    ) as error:
+    )
+
+
+def _grade(args) -> int:
+    from seqlab.grading import grade
+    from seqlab.grading.safe_text import printable
+    from seqlab.grading.shards import Shard
+
+    settings = _settings(args, "seqlab grade")
+    if settings is None:
+        return 2
+    try:
+        shard = Shard.parse(args.shard) if args.shard is not None else None
+    except ValueError as error:
+        print(f"seqlab grade: {error}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    try:
+        if shard is None:
+            grades = grade(args.solution, args.submissions, args.out, settings)
+        else:
+            grades = _grade_shard(args, settings, shard)
+    except _grading_errors() as error:
         print(f"seqlab grade: {printable(str(error))}", file=sys.stderr)
         return 1
     minutes = (time.monotonic() - started) / 60
@@ -183,6 +232,155 @@ def _grade(args) -> int:
         f"graded {len(grades)} submission(s) in {minutes * 60:.0f} s{rate}; "
         f"gradebook: {printable(str(args.out))}"
     )
+    return 0
+
+
+def _grade_shard(args, settings, shard):
+    """Grade ``shard`` of the class; write its manifest, and its gradebook even when empty."""
+    import nbformat
+
+    from seqlab import labs
+    from seqlab.grading import grade
+    from seqlab.grading.gradebook import Gradebook
+    from seqlab.grading.grader import find_submissions, name_submissions
+    from seqlab.grading.shards import write_manifest
+
+    if settings.seed is None:
+        raise ValueError(
+            "--shard needs --seed: every shard must test the same calls (e.g. --seed 2026)"
+        )
+    everyone = [
+        s.student for s in name_submissions(find_submissions(args.submissions), args.solution.stem)
+    ]
+    grades = grade(
+        args.solution,
+        args.submissions,
+        args.out,
+        settings,
+        select=lambda submission: shard.holds(submission.student),
+    )
+    if not args.out.exists():  # no student in this shard: an empty gradebook, for merge
+        questions = labs.questions(nbformat.read(args.solution, as_version=4))
+        Gradebook(args.out, [q.id for q in questions]).write()
+    path = write_manifest(args.out, shard, args.solution.stem, everyone)
+    print(f"shard {shard}: {sum(shard.holds(s) for s in everyone)} of {len(everyone)} students; "
+          f"manifest: {path}")  # fmt: skip
+    return grades
+
+
+def _add_gradebook(commands) -> None:
+    book = commands.add_parser("gradebook", help="work with gradebooks: merge shards")
+    actions = book.add_subparsers(dest="action", required=True)
+    merge = actions.add_parser(
+        "merge",
+        help="join the gradebooks of `seqlab grade --shard K/N` runs into one",
+        description="Join shard gradebooks (CSV), their feedback files and class reports into "
+        "one. Refuses a student graded in two shards; names the students of the class who "
+        "have no row (a shard not run, or not finished) and then writes nothing unless "
+        "--allow-missing.",
+    )
+    merge.add_argument("gradebooks", type=Path, nargs="+", help="the shards' CSV gradebooks")
+    merge.add_argument("--out", type=Path, required=True, help="the merged CSV to write")
+    merge.add_argument(
+        "--allow-missing", action="store_true", help="write the merged gradebook all the same"
+    )
+    merge.set_defaults(handler=_merge)
+
+
+def _merge(args) -> int:
+    from seqlab.grading.gradebook import GradebookMismatch
+    from seqlab.grading.safe_text import printable
+    from seqlab.grading.shards import ShardError, merge
+
+    try:
+        missing = merge(args.gradebooks, args.out, args.allow_missing)
+    except (ShardError, GradebookMismatch, OSError) as error:
+        print(f"seqlab gradebook merge: {printable(str(error))}", file=sys.stderr)
+        return 1
+    if missing:
+        print(f"warning: no row for {len(missing)} student(s): {', '.join(missing)}")
+    print(f"merged {len(args.gradebooks)} gradebook(s) into {printable(str(args.out))}")
+    return 0
+
+
+def _add_export(commands) -> None:
+    export = commands.add_parser(
+        "export",
+        help="package a lab's grader for Gradescope or PrairieLearn",
+        description="Run the solution once (the reference results go into the bundle, with "
+        "the seed of the probe calls), and write what the platform runs: it grades each "
+        "submission with the same engine as `seqlab grade`.",
+    )
+    platforms = export.add_subparsers(dest="platform", required=True)
+    for name, text, out_help in (
+        ("gradescope", "Gradescope's autograder zip", "the zip to write, e.g. autograder.zip"),
+        ("prairielearn", "a PrairieLearn question and grader image", "the folder to write"),
+    ):
+        platform = platforms.add_parser(name, help=text, description=text)
+        platform.add_argument("solution", type=Path, help="the solution notebook")
+        platform.add_argument("--out", type=Path, required=True, help=out_help)
+        platform.add_argument(
+            "--platform-sandbox",
+            choices=["auto", "required", "off"],
+            default="auto",
+            help="bubblewrap on the platform: where it works (auto, the default), required "
+            "(a submission is not graded without it) or off",
+        )
+        platform.add_argument(
+            "--wheel", type=Path, help="the seqlab wheel to install (default: built here)"
+        )
+        _add_limits(platform)
+        platform.set_defaults(handler=_export)
+    gradescope = platforms.choices["gradescope"]
+    for option, default, what in (
+        ("--visibility", "visible", "each question's points and pass count"),
+        ("--details-visibility", "after_due_date", "each failed case's call and values"),
+    ):
+        gradescope.add_argument(
+            option,
+            default=default,
+            choices=["visible", "hidden", "after_due_date", "after_published"],
+            help=f"when students see {what} (default {default})",
+        )
+    prairielearn = platforms.choices["prairielearn"]
+    prairielearn.add_argument(
+        "--image",
+        default="YOUR_DOCKERHUB_NAME/seqlab-grader",
+        help="the Docker Hub name of the grader image you build from OUT/image",
+    )
+    prairielearn.add_argument(
+        "--show-failed-cases",
+        action="store_true",
+        help="show students each failed case's call and values (the same for the class)",
+    )
+
+
+def _export(args) -> int:
+    from seqlab.grading.export import gradescope, prairielearn
+    from seqlab.grading.safe_text import printable
+
+    settings = _settings(args, "seqlab export")
+    if settings is None:
+        return 2
+    common = {"sandbox": args.platform_sandbox, "wheel": args.wheel}
+    try:
+        if args.platform == "gradescope":
+            gradescope.export(
+                args.solution, args.out, settings, args.visibility, args.details_visibility,
+                log=lambda text: print(text, file=sys.stderr, flush=True), **common,
+            )  # fmt: skip
+            written = args.out
+        else:
+            written = prairielearn.export(
+                args.solution, args.out, settings, args.image, args.show_failed_cases,
+                log=lambda text: print(text, file=sys.stderr, flush=True), **common,
+            )  # fmt: skip
+    except _grading_errors() as error:
+        print(f"seqlab export: {printable(str(error))}", file=sys.stderr)
+        return 1
+    size = sum(p.stat().st_size for p in Path(args.out).rglob("*") if p.is_file())
+    size = size or Path(args.out).stat().st_size
+    print(f"wrote {printable(str(written))} ({size / 1e6:.1f} MB)")
     return 0
 
 

@@ -93,6 +93,32 @@ class Gradebook:
         return False
 
 
+def read_rows(path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """``(columns, rows by student)`` of a gradebook CSV, cells read back as they were written.
+
+    Raises:
+        GradebookMismatch: the file's columns are not a gradebook's.
+    """
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        columns = list(reader.fieldnames or [])
+        if len(columns) < 3 or columns[0] != "student" or columns[-2:] != ["total", "feedback"]:
+            raise GradebookMismatch(f"{path} is not a gradebook (its columns are {columns})")
+        rows = {}
+        for row in reader:
+            row = {key: from_csv_cell(value or "") for key, value in row.items()}
+            rows[row["student"]] = row
+    return columns, rows
+
+
+def merge_rows(columns: list[str], rows: dict[str, dict[str, str]], out: Path) -> Gradebook:
+    """Write ``rows`` (read by :func:`read_rows`) as one new gradebook at ``out``, atomically."""
+    book = Gradebook(out, columns[1:-2])
+    book.rows.update(rows)
+    book.write()
+    return book
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
