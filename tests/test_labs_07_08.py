@@ -123,6 +123,10 @@ def _reference_08(question, call):
             predicted[i] == labels[i] and predicted[i + 1] == labels[i + 1]
             for i in range(0, len(labels), 2)
         ]))  # fmt: skip
+    if question == "q5":
+        summary = lab08.topics_model_summary(*args)
+        assert summary["parameters"] == _topics_model(*args).count_params()
+        return summary
     vocabulary_size, embedding_dim, units, cell = args
     if question == "q3":
         return lab08.sentiment_model_summary(*args)
@@ -135,6 +139,18 @@ def _reference_08(question, call):
         ]
     )
     return model.count_params()
+
+
+def _topics_model(vocabulary_size, embedding_dim, units, classes, last=None, loss=None):
+    """Lab 08's topics model built here, its last layer and loss replaceable; compiled."""
+    model = keras.Sequential([
+        keras.Input(shape=(None,), dtype="int64"),
+        keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True),
+        keras.layers.GRU(units),
+        last or keras.layers.Dense(classes, activation="softmax"),
+    ])  # fmt: skip
+    model.compile(optimizer="adam", loss=loss or "sparse_categorical_crossentropy")
+    return model
 
 
 @pytest.mark.parametrize("seed", [0, 7])
@@ -166,6 +182,8 @@ def test_probe_draws_cover_the_cases_that_matter():
     assert any(min(call.args[1]) < call.args[0].shape[1] for call in decode)  # padded rows
     assert {call.args[4] for call in calls["07"]["q5"]} == {True, False}
     assert {call.args[3] for call in calls["08"]["q3"]} == {"GRU", "LSTM"}
+    classes = [call.args[3] for call in calls["08"]["q5"]]
+    assert min(classes) >= 3 and max(classes) >= 6  # four classes fixed in the code fails one
 
 
 # --- Lab 07: mistakes are located ---
@@ -442,6 +460,52 @@ def test_parameter_count_mistakes_are_recognised(count, hint):
     assert hint in failure(lab08.q4, count).hint
 
 
+@pytest.mark.parametrize(
+    "loss",
+    [
+        "sparse_categorical_crossentropy",
+        "SparseCategoricalCrossentropy",
+        keras.losses.sparse_categorical_crossentropy,
+        keras.losses.SparseCategoricalCrossentropy(),
+    ],
+    ids=["name", "class name", "function", "object"],
+)
+def test_a_loss_reads_the_same_however_it_is_given(loss):
+    model = _topics_model(20, 3, 4, 5, loss=loss)
+    assert eval(lab08.TOPICS_MODEL_SUMMARY, {"result": model})["loss"] == lab08.SPARSE_LOSS
+    assert lab08.topics_model_summary(20, 3, 4, 5)["parameters"] == model.count_params()
+
+
+@pytest.mark.parametrize(
+    ("last", "loss", "hint"),
+    [
+        (keras.layers.Dense(1, activation="sigmoid"), "binary_crossentropy", "a single unit"),
+        (keras.layers.Dense(4, activation="softmax"), None, "not a fixed number"),
+        (keras.layers.Dense(3), None, "activation='softmax'"),
+        (None, "categorical_crossentropy", "expects one-hot rows"),
+        (None, keras.losses.SparseCategoricalCrossentropy(from_logits=True), "from_logits"),
+    ],
+)
+def test_topics_model_mistakes_are_recognised(last, loss, hint):
+    def build_topics_model(vocabulary_size, embedding_dim, units, classes):
+        layer = None if last is None else type(last).from_config(last.get_config())
+        return _topics_model(vocabulary_size, embedding_dim, units, classes, layer, loss)
+
+    assert hint in failure(lab08.q5, build_topics_model).hint
+
+
+def test_a_topics_model_not_compiled_is_told_to_compile():
+    def build_topics_model(vocabulary_size, embedding_dim, units, classes):
+        return keras.Sequential([
+            keras.Input(shape=(None,), dtype="int64"),
+            keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True),
+            keras.layers.GRU(units),
+            keras.layers.Dense(classes, activation="softmax"),
+        ])  # fmt: skip
+
+    assert "compile the model" in failure(lab08.q5, build_topics_model).hint
+
+
 @pytest.mark.parametrize("number", LABS)
 def test_messages_never_show_answer_code(number):
     notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
@@ -479,7 +543,7 @@ MISTAKES = {
         "def count_parameters(vocabulary_size, embedding_dim, units, cell):\n"
         "    recurrent = 3 * units * (units + embedding_dim + 2)\n"
         "    return vocabulary_size * embedding_dim + recurrent + units + 1\n",
-        {"q1": 2, "q2": 2, "q3": 2, "q4": 1},
+        {"q1": 2, "q2": 2, "q3": 2, "q4": 1, "q5": 2},
     ),
 }
 

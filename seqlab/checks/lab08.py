@@ -8,7 +8,12 @@ q2     ``pair_accuracy(labels, probabilities)``                         float
 q3     ``build_sentiment_model(vocabulary_size, embedding_dim, units,   a Keras model
        cell)``
 q4     ``count_parameters(vocabulary_size, embedding_dim, units, cell)``  int
+q5     ``build_topics_model(vocabulary_size, embedding_dim, units,       a compiled Keras model
+       classes)``
 =====  ===============================================================  ==========================
+
+q5 is graded on :data:`TOPICS_MODEL_SUMMARY`: the facts of q3's summary and the loss the model
+is compiled with, read off the returned model (nothing is trained).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 
 from seqlab.checks import text_models
 from seqlab.checks.core import Case, Rule, run_check
+from seqlab.checks.text_models import TEXT_MODEL_SUMMARY
 
 VOCABULARY = ["bad", "good", "not", "food", "at", "all"]
 
@@ -117,6 +123,75 @@ def q4(count_parameters) -> None:
         cases,
         hints=[_gru_one_bias, _no_embedding, _no_dense, _gates_swapped],
         rules=RULES["q4"],
+    )
+
+
+# The loss a model is compiled with, as ``{"name": ..., "from logits": ...}`` (None if it is
+# not compiled): a loss given by name ("SparseCategoricalCrossentropy" or
+# "sparse_categorical_crossentropy"), as a function or as a Loss object reads the same.
+LOSS_SUMMARY = (
+    "(lambda loss, snake: None if loss is None else {"
+    "'name': snake(loss if isinstance(loss, str) else getattr(getattr(loss, 'fn', loss), "
+    "'__name__', type(loss).__name__)), "
+    "'from logits': bool((loss.get_config() if hasattr(loss, 'get_config') else {})"
+    ".get('from_logits', False))})"
+    "(getattr(result, 'loss', None), "
+    "lambda name: ''.join('_' + c.lower() if c.isupper() else c for c in str(name)).lstrip('_'))"
+)
+TOPICS_MODEL_SUMMARY = "dict(" + TEXT_MODEL_SUMMARY + ", loss=" + LOSS_SUMMARY + ")"
+SPARSE_LOSS = {"name": "sparse_categorical_crossentropy", "from logits": False}
+
+
+def topics_model_summary(
+    vocabulary_size: int, embedding_dim: int, units: int, classes: int
+) -> dict:
+    """The summary of ``Embedding(mask_zero) -> GRU(units) -> Dense(classes, softmax)``,
+    compiled with the sparse categorical cross-entropy."""
+    recurrent = text_models.RECURRENT_PARAMETERS["GRU"](units, embedding_dim)
+    return {
+        "layers": ["Embedding", "GRU", "Dense"],
+        "sizes": [[vocabulary_size, embedding_dim], units, classes],
+        "masks padding": True,
+        "input shape": (None, None),
+        "output shape": (None, classes),
+        "output activation": "softmax",
+        "parameters": vocabulary_size * embedding_dim + recurrent + (units + 1) * classes,
+        **text_models.expected_settings("GRU"),
+        "compiled": True,
+        "loss": SPARSE_LOSS,
+    }
+
+
+def summarised_topics_model(build):
+    """``build``, returning the :data:`TOPICS_MODEL_SUMMARY` of the model it builds."""
+
+    def build_topics_model(*args, **kwargs):
+        model = build(*args, **kwargs)
+        if model is None:
+            return None
+        try:
+            return eval(TOPICS_MODEL_SUMMARY, {"result": model})
+        except (AttributeError, ValueError, IndexError, TypeError) as error:
+            raise TypeError(
+                f"could not read the model's layers, shapes and loss ({error}); return a Keras "
+                'model that starts with keras.Input(shape=(None,), dtype="int64").'
+            ) from None
+
+    build_topics_model.__name__ = getattr(build, "__name__", "build_topics_model")
+    return build_topics_model
+
+
+def q5(build_topics_model) -> None:
+    """``build_topics_model(vocabulary_size, embedding_dim, units, classes)``, compiled."""
+    cases = [
+        Case((60, 8, 16, 3), topics_model_summary(60, 8, 16, 3)),
+        Case((100, 4, 6, 5), topics_model_summary(100, 4, 6, 5)),
+    ]
+    run_check(
+        "q5",
+        summarised_topics_model(build_topics_model),
+        cases,
+        hints=[_topics_model_hint],
     )
 
 
@@ -236,5 +311,56 @@ def _gates_swapped(case: Case, count) -> str | None:
         return (
             "an LSTM has four blocks of weights (4u(u + m + 1)), a GRU three "
             "(3u(u + m + 2)): check which cell you count."
+        )
+    return None
+
+
+LOSS_HINTS = {
+    "categorical_crossentropy": (
+        "categorical_crossentropy expects one-hot rows as labels; the labels here are class "
+        'indices (0 to classes - 1): compile with loss="sparse_categorical_crossentropy".'
+    ),
+    "binary_crossentropy": (
+        "binary_crossentropy scores one probability per example (a sigmoid unit); for class "
+        'indices and a softmax, compile with loss="sparse_categorical_crossentropy".'
+    ),
+}
+
+
+def _topics_model_hint(case: Case, summary) -> str | None:
+    if not isinstance(summary, dict):
+        return None
+    classes = case.args[3]
+    sizes = summary.get("sizes")
+    if isinstance(sizes, list) and sizes and sizes[-1] != classes:
+        if sizes[-1] == 1:
+            return (
+                "a single unit answers two classes (a sigmoid); here the last Dense layer needs "
+                'one unit per class and a softmax: Dense(classes, activation="softmax").'
+            )
+        return (
+            f"the last Dense layer has {sizes[-1]} units for {classes} classes: its number of "
+            "units is the argument classes, not a fixed number."
+        )
+    structure = text_models.model_hint(
+        {**summary, "compiled": False}, {**case.expected, "compiled": False}
+    )
+    if structure:
+        return structure
+    loss = summary.get("loss")
+    if not summary.get("compiled") or loss is None:
+        return (
+            "compile the model before returning it: model.compile(optimizer=..., loss=...); "
+            "q5 is graded on the loss it is compiled with."
+        )
+    if not isinstance(loss, dict):
+        return None
+    if loss.get("name") in LOSS_HINTS:
+        return LOSS_HINTS[loss["name"]]
+    if loss.get("name") == SPARSE_LOSS["name"] and loss.get("from logits"):
+        return (
+            "from_logits=True tells the loss that the outputs are scores before a softmax; this "
+            "model's outputs are already probabilities (its softmax), so leave from_logits at "
+            "False."
         )
     return None

@@ -55,6 +55,21 @@ def _count(gru="3 * units * (units + embedding_dim + 2)",
     return _COUNT.format(gru=gru, total=total)
 
 
+def _topics(*, last='keras.layers.Dense(classes, activation="softmax")',
+            loss='"sparse_categorical_crossentropy"', embedding="mask_zero=True", compile_it=True):
+    tail = f"\n    model.compile(optimizer=\"adam\", loss={loss}, metrics=[\"accuracy\"])" if compile_it else ""
+    return f'''
+def build_topics_model(vocabulary_size, embedding_dim, units, classes):
+    model = keras.Sequential([
+        keras.Input(shape=(None,), dtype="int64"),
+        keras.layers.Embedding(vocabulary_size, embedding_dim, {embedding}),
+        keras.layers.GRU(units),
+        {last},
+    ]){tail}
+    return model
+'''
+
+
 MISTAKES = {
     "q1": [
         Mistake("counts, not presence", _bags(update="+= 1.0"), "1.0 however often"),
@@ -116,6 +131,22 @@ MISTAKES = {
                 return model.count_params()
             """, "from the sizes"),
     ],
+    "q5": [
+        Mistake("one sigmoid unit", _topics(last='keras.layers.Dense(1, activation="sigmoid")',
+                                            loss='"binary_crossentropy"'),
+                "a single unit answers two classes"),
+        Mistake("four classes always", _topics(last='keras.layers.Dense(4, activation="softmax")'),
+                "not a fixed number"),
+        Mistake("no softmax", _topics(last="keras.layers.Dense(classes)"), "activation='softmax'"),
+        Mistake("one-hot loss", _topics(loss='"categorical_crossentropy"'), "expects one-hot rows"),
+        Mistake("binary loss on a softmax", _topics(loss='"binary_crossentropy"'),
+                "scores one probability per example"),
+        Mistake("from_logits on probabilities",
+                _topics(loss="keras.losses.SparseCategoricalCrossentropy(from_logits=True)"),
+                "leave from_logits at False"),
+        Mistake("not compiled", _topics(compile_it=False), "compile the model before returning it"),
+        Mistake("no mask", _topics(embedding="mask_zero=False"), "mask_zero=True"),
+    ],
 }
 
 VARIANTS = {
@@ -147,5 +178,25 @@ VARIANTS = {
             embedding = vocabulary_size * embedding_dim
             recurrent = blocks * (embedding_dim * units + units * units + biases * units)
             return embedding + recurrent + units + 1
+        """)],
+    "q5": [Variant("functional, with a Loss object", """
+        def build_topics_model(vocabulary_size, embedding_dim, units, classes):
+            ids = keras.Input(shape=(None,), dtype="int64")
+            x = keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True)(ids)
+            x = keras.layers.GRU(units)(x)
+            model = keras.Model(ids, keras.layers.Dense(classes, activation="softmax")(x))
+            model.compile(optimizer=keras.optimizers.Adam(3e-3),
+                          loss=keras.losses.SparseCategoricalCrossentropy())
+            return model
+        """), Variant("the loss by its class name", """
+        def build_topics_model(vocabulary_size, embedding_dim, units, classes):
+            model = keras.Sequential([
+                keras.Input(shape=(None,), dtype="int64"),
+                keras.layers.Embedding(vocabulary_size, embedding_dim, mask_zero=True),
+                keras.layers.GRU(units),
+                keras.layers.Dense(classes, activation="softmax"),
+            ])
+            model.compile(optimizer="rmsprop", loss="SparseCategoricalCrossentropy")
+            return model
         """)],
 }
