@@ -102,15 +102,22 @@ def jupyterlab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(jupyterlab):
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page for each test: one notebook per JupyterLab window, as a student opens it."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    yield page
+    page.close()
 
 
 VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -118,7 +125,10 @@ VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 def _open(page, jupyterlab, name):
     url, token = jupyterlab
-    page.goto(f"{url}/lab/tree/{name}?token={token}")
+    # A workspace of its own, reset: JupyterLab restores no tab another test left open, so the
+    # status bar and the kernel are this notebook's.
+    workspace = Path(name).stem.replace("_", "-")
+    page.goto(f"{url}/lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
     page.locator(f"{VISIBLE} .jp-Notebook").wait_for()
     # The kernel starts by itself, without a kernel-selection dialog, and it is seqlab's.
     page.wait_for_function(
@@ -149,7 +159,9 @@ def _run_all(page, timeout_ms):
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
             const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+            const outputs = panel.querySelectorAll('.jp-OutputArea-output');
             return prompts.some(p => /\[\d+\]/.test(p.textContent))
+                && outputs.length > 0
                 && status?.getAttribute('data-status') === 'idle'
                 && !prompts.some(p => p.textContent.includes('[*]'));
         }""",
@@ -212,9 +224,6 @@ def test_lecture_runs_clean_in_the_browser(page, jupyterlab):
     assert len(rendered) == _committed_figures(ROOT / "notebooks" / LECTURE) > 0
 
 
-@pytest.mark.xfail(
-    reason="open (issue 10): in a second tab the lab's run sometimes starts before its kernel "
-    "is connected and the wait finds no output; the lecture test above passes", strict=False)
 def test_lab_tells_the_student_what_is_not_done_yet(page, jupyterlab):
     _open(page, jupyterlab, LAB)
     _run_all(page, timeout_ms=300_000)
