@@ -131,10 +131,10 @@ def _hidden_bar_ends(ax: Axes) -> list[str]:
     for line in ax.get_lines():
         transform = line.get_transform()
         if transform is ax.get_yaxis_transform():  # horizontal mark over vertical bars
-            value, ends = _to_float(line.get_ydata())[0], _bar_ends(ax, "vertical")
+            value, ends = _to_float(line.get_ydata(orig=False))[0], _bar_ends(ax, "vertical")
             low, high = ax.get_ylim()
         elif transform is ax.get_xaxis_transform():  # vertical mark over horizontal bars
-            value, ends = _to_float(line.get_xdata())[0], _bar_ends(ax, "horizontal")
+            value, ends = _to_float(line.get_xdata(orig=False))[0], _bar_ends(ax, "horizontal")
             low, high = ax.get_xlim()
         else:
             continue

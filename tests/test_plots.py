@@ -127,3 +127,17 @@ def test_describe_records_the_labels_that_the_test_of_the_notebooks_reads():
     assert describe(fig) == {"axes": [{"xlabel": "step", "ylabel": "value", "title": ""},
                                       {"xlabel": "epoch", "ylabel": "loss", "title": "training"}],
                              "problems": []}
+
+
+def test_mark_lines_at_dates_are_checked_like_numbers():
+    days = pd.date_range("2020-01-01", periods=4)
+    fig, ax = plt.subplots()
+    labelled(ax).bar(days, [1.0, 2.0, 3.0, 4.0])
+    ax.axvline(days[2])  # a vertical mark over vertical bars, at a date: fine
+    ax.axhline(2.5)
+    assert figure_problems(fig) == []
+    fig, ax = plt.subplots()
+    labelled(ax).barh(days, [1.0, 2.0, 3.0, 4.0])
+    ax.axvline(3.0)
+    (problem,) = figure_problems(fig)
+    assert "mark line at 3 sits on the end of a bar at 3" in problem
