@@ -181,7 +181,9 @@ def cli_scores(lab):
     }
 
 
-def platform_run(mounts: dict[str, Path], command: list[str], chdir: str) -> subprocess.CompletedProcess:
+def platform_run(
+    mounts: dict[str, Path], command: list[str], chdir: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run ``command`` in bubblewrap with this machine's folders (read-only, /tmp and /sys
     writable) and ``mounts`` (platform path -> folder here) bound in place."""
     args = ["bwrap", "--die-with-parent", "--dev-bind", "/dev", "/dev", "--bind", "/proc", "/proc",
@@ -196,7 +198,9 @@ def platform_run(mounts: dict[str, Path], command: list[str], chdir: str) -> sub
     for target, source in mounts.items():
         args += ["--bind", str(source), target]
     args += ["--chdir", chdir, *command]
-    return subprocess.run(args, capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        args, capture_output=True, text=True, timeout=900, env=os.environ | (env or {})
+    )
 
 
 # --- Gradescope ---
@@ -334,7 +338,8 @@ def prairielearn(course: Path, files: dict[str, bytes], tmp: Path) -> dict:
     info = json.loads((course / "questions" / "02_one_hot_encoding" / "info.json").read_text())
     entrypoint = info["externalGradingOptions"]["entrypoint"]
     started = time.monotonic()
-    run = platform_run({"/grade": grade, "/opt/seqlab": VENV}, [entrypoint], "/grade")
+    # The image's /opt/seqlab: this checkout's environment, where it is (/opt is read-only here).
+    run = platform_run({"/grade": grade}, [entrypoint], "/grade", {"SEQLAB_VENV": str(VENV)})
     seconds = time.monotonic() - started
     assert run.returncode == 0, run.stdout + run.stderr
     results = json.loads((grade / "results" / "results.json").read_text())
