@@ -58,6 +58,9 @@ def _reference_03(question, call):
     if question == "q3":
         units, features = args
         return units * (units + features + 1)
+    if question == "q5":
+        kernel, recurrent_kernel, bias = args
+        return np.hstack([recurrent_kernel.T, kernel.T]), bias
     return lab03.tagger_summary(*args)
 
 
@@ -161,6 +164,30 @@ def test_tagger_check_asks_for_a_state_per_step():
     assert "return_sequences=True" in failure(lab03.q4, many_to_one).hint
 
 
+def test_deck_weights_check_names_the_block_that_is_off():
+    assert "Keras's row-vector layout" in failure(
+        lab03.q5, lambda k, r, b: (np.vstack([r, k]), b)).hint
+    assert "the state's block comes first" in failure(
+        lab03.q5, lambda k, r, b: (np.hstack([k.T, r.T]), b)).hint
+    assert "W_aa is recurrent_kernel transposed" in failure(
+        lab03.q5, lambda k, r, b: (np.hstack([r, k.T]), b)).hint
+    assert "W_ax is kernel.T" in failure(lab03.q5, lambda k, r, b: (np.hstack([r.T, k]), b)).hint
+    as_list = failure(lab03.q5, lambda k, r, b: [np.hstack([r.T, k.T]), b])
+    assert "a tuple, not a list" in str(as_list)
+
+
+def test_deck_weights_compute_the_keras_step(lab03_answers):
+    """The decks' one product W [a; x] + b_a with the solution's W is SimpleRNN's step."""
+    layer = keras.layers.SimpleRNN(3)
+    layer.build((None, None, 2))
+    W, b_a = lab03_answers["deck_weights"](*layer.get_weights())
+    rng = np.random.default_rng(0)
+    a_prev, x_t = rng.normal(size=3), rng.normal(size=2)
+    deck = np.tanh(W @ np.concatenate([a_prev, x_t]) + b_a)
+    keras_step = numpy_rnn.rnn_cell_forward(x_t[None], a_prev[None], *layer.get_weights())[0]
+    np.testing.assert_allclose(deck, keras_step, atol=1e-6)
+
+
 # --- Lab 04: mistakes are located ---
 
 
@@ -260,7 +287,7 @@ def test_messages_never_show_answer_code(number):
             elif inside and len(line.strip()) > 12:
                 answer_lines.append(line.strip())
     check = CHECKS[number]
-    for question in ("q1", "q2", "q3", "q4"):
+    for question in grader_probes.load(number):
         error = failure(getattr(check, question), lambda *args, **kwargs: 0)
         shown = str(error) + "\n".join(error._render_traceback_())
         assert not [line for line in answer_lines if line in shown]
@@ -272,7 +299,7 @@ MISTAKES = {
     # lab 03: a parameter count without the biases; every other answer is right
     "03": ("q3",
            "def rnn_parameter_count(units, features):\n    return units * (units + features)\n",
-           {"q1": 3, "q2": 3, "q3": 0, "q4": 2}),
+           {"q1": 3, "q2": 3, "q3": 0, "q4": 2, "q5": 2}),
     # lab 04: global instead of per-array clipnorm: the two clipnorm calls of four fail
     "04": ("q3", "def clip_gradients(gradients, clipnorm=None, clipvalue=None):\n"
                  "    from seqlab.numpy_rnn import clip_gradients as reference\n"
@@ -311,9 +338,9 @@ def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_pa
     with open(out, newline="", encoding="utf-8") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
 
-    questions = ["q1", "q2", "q3", "q4"]
-    assert [float(rows["untouched"][q]) for q in questions] == [0.0] * 4
+    questions = list(expected_scores)
+    assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
     assert all(f"{q}: not implemented" in rows["untouched"]["feedback"] for q in questions)
-    assert float(rows["perfect"]["total"]) == 10
+    assert float(rows["perfect"]["total"]) == {"03": 12, "04": 10}[number]
     assert rows["perfect"]["feedback"] == "all tests passed"
     assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores

@@ -9,11 +9,15 @@ q2     ``rnn_forward(inputs, kernel, recurrent_kernel, bias)``       ``(outputs,
                                                                      (n, T, u), (n, u)
 q3     ``rnn_parameter_count(units, features)``                      int
 q4     ``build_tagger(features, units, classes)``                    a Keras model
+q5     ``deck_weights(kernel, recurrent_kernel, bias)``              ``(W, b_a)``: (u, u + m),
+                                                                     (u,)
 =====  ============================================================  ========================
 
 Weights are in the layout of ``keras.layers.SimpleRNN(...).get_weights()``: ``kernel`` (m, u),
 ``recurrent_kernel`` (u, u), ``bias`` (u,). The first cases of q1 set all inputs but one to
-zero, so a failure names the term that is off.
+zero, so a failure names the term that is off. q5 turns them into the lecture decks' notation:
+W = [W_aa  W_ax] acting on the column [a<t-1>; x<t>], W_aa = ``recurrent_kernel.T``,
+W_ax = ``kernel.T``, b_a = ``bias``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ RULES = {
     "q2": [Rule("tuple", True, recurrent.TUPLE_RULE)],
     "q3": [Rule("uses Keras", False, "builds a Keras layer: count from the shapes of the three "
                 "weight arrays, without building a layer.")],
+    "q5": [Rule("tuple", True, "returned a list: return a tuple, not a list, e.g. "
+                "`return W, b_a`.")],
 }
 
 CELL_ARGUMENTS = ("x_t", "h_prev", "kernel", "recurrent_kernel", "bias")
@@ -138,6 +144,43 @@ def q4(build_tagger) -> None:
     )
 
 
+def deck_weights(kernel, recurrent_kernel, bias):
+    """The decks' ``(W, b_a)``: W = [W_aa  W_ax] (u, u + m) from Keras's (m, u), (u, u), (u,).
+
+    Named as the lab's function, so that the grader's sandbox withholds it from notebooks."""
+    return np.concatenate([recurrent_kernel.T, kernel.T], axis=1), bias
+
+
+def _deck_case(seed, m, u):
+    rng = np.random.default_rng(seed)
+    args = (rng.normal(size=(m, u)), rng.normal(size=(u, u)), rng.normal(size=u))
+    return Case(args, deck_weights(*args))
+
+
+# The public cases: m != u, so that a kernel left untransposed shows in the shape; m == u,
+# where a transposed block fits and only its values tell; the worked example.
+DECK_CASES = [
+    _deck_case(14, 3, 2),
+    _deck_case(15, 1, 4),
+    _deck_case(16, 2, 2),
+    Case(EXAMPLE_WEIGHTS, deck_weights(*EXAMPLE_WEIGHTS)),
+]
+
+
+def q5(deck_weights) -> None:
+    """``deck_weights(kernel, recurrent_kernel, bias)``: ``(W, b_a)`` in the decks' notation."""
+    run_check(
+        "q5",
+        deck_weights,
+        DECK_CASES,
+        hints=[_keras_layout, _blocks_swapped, _block_untransposed, _bias_column],
+        error_hints={ValueError: "np.concatenate(..., axis=1) puts blocks with the same number "
+                     "of rows side by side: W_aa = recurrent_kernel.T is (u, u), and "
+                     "W_ax is kernel.T, (u, m)."},
+        rules=RULES["q5"],
+    )
+
+
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
 
 
@@ -235,3 +278,57 @@ def _tagger_hint(case: Case, summary) -> str | None:
     if summary.get("layers") != expected["layers"]:
         return f"the model should be exactly these layers after the Input: {expected['layers']}."
     return recurrent.settings_hint(summary, expected)
+
+
+def _deck_pair(case: Case, returned):
+    """The ``W`` the student returned, or None when the result is not a pair."""
+    if isinstance(returned, tuple | list) and len(returned) == 2:
+        return returned[0]
+    return None
+
+
+def _keras_layout(case: Case, returned) -> str | None:
+    kernel, recurrent_kernel, _ = case.args
+    if recurrent.matches(_deck_pair(case, returned),
+                         np.concatenate([recurrent_kernel, kernel], axis=0)):
+        return (
+            "that is Keras's row-vector layout, [recurrent_kernel; kernel] (u + m, u); the decks "
+            "multiply a column [a; x] from the left, so W is its transpose, (u, u + m)."
+        )
+    return None
+
+
+def _blocks_swapped(case: Case, returned) -> str | None:
+    kernel, recurrent_kernel, _ = case.args
+    if recurrent.matches(_deck_pair(case, returned),
+                         np.concatenate([kernel.T, recurrent_kernel.T], axis=1)):
+        return (
+            "the state's block comes first: W = [W_aa  W_ax] multiplies [a<t-1>; x<t>], "
+            "the previous state above the input."
+        )
+    return None
+
+
+def _block_untransposed(case: Case, returned) -> str | None:
+    kernel, recurrent_kernel, _ = case.args
+    W = _deck_pair(case, returned)
+    if recurrent.matches(W, np.concatenate([recurrent_kernel, kernel.T], axis=1)):
+        return (
+            "W_aa is recurrent_kernel transposed: Keras multiplies a row h from the left of "
+            "recurrent_kernel, the decks a column a from the right of W_aa."
+        )
+    if recurrent.matches(W, np.concatenate([recurrent_kernel.T, kernel], axis=1)):
+        return "W_ax is kernel.T, (u, m): Keras stores kernel (m, u), the transpose."
+    return None
+
+
+def _bias_column(case: Case, returned) -> str | None:
+    bias = case.args[2]
+    if isinstance(returned, tuple | list) and len(returned) == 2 and np.shape(returned[1]) in (
+        (len(bias), 1), (1, len(bias))
+    ) and len(bias) > 1:
+        return (
+            "b_a stays a vector of shape (u,), as Keras's bias: a column (u, 1) added to "
+            "W @ [a; x] (u,) would broadcast to a (u, u) matrix."
+        )
+    return None

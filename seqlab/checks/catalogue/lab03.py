@@ -195,6 +195,37 @@ MISTAKES = {
                 ])
             """, "leaves out the batch"),
     ],
+    "q5": [
+        Mistake("Keras's layout", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                W = np.concatenate([recurrent_kernel, kernel])
+                return W, bias
+            """, "Keras's row-vector layout"),
+        Mistake("W_ax before W_aa", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                W_aa, W_ax = recurrent_kernel.T, kernel.T
+                return np.concatenate([W_ax, W_aa], axis=1), bias
+            """, "the state's block comes first"),
+        Mistake("W_aa not transposed", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                W_aa, W_ax = recurrent_kernel, kernel.T
+                return np.concatenate([W_aa, W_ax], axis=1), bias
+            """, "W_aa is recurrent_kernel transposed"),
+        Mistake("W_ax not transposed", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                W_aa, W_ax = recurrent_kernel.T, kernel
+                return np.concatenate([W_aa, W_ax], axis=1), bias
+            """, "W_ax is kernel.T"),
+        Mistake("b_a as a column", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                W = np.concatenate([recurrent_kernel.T, kernel.T], axis=1)
+                return W, bias.reshape(-1, 1)
+            """, "b_a stays a vector"),
+        Mistake("a list instead of the tuple", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                return [np.hstack([recurrent_kernel.T, kernel.T]), bias]
+            """, "a tuple, not a list"),
+    ],
 }
 
 VARIANTS = {
@@ -226,4 +257,17 @@ VARIANTS = {
             states = keras.layers.SimpleRNN(units, return_sequences=True)(inputs)
             return keras.Model(inputs, keras.layers.Dense(classes, activation="softmax")(states))
         """)],
+    "q5": [
+        Variant("Keras's stack transposed", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                return np.vstack([recurrent_kernel, kernel]).T, bias.copy()
+            """),
+        Variant("np.block", """
+            def deck_weights(kernel, recurrent_kernel, bias):
+                W_aa = recurrent_kernel.T
+                W_ax = kernel.T
+                b_a = bias
+                return (np.block([W_aa, W_ax]), b_a)
+            """),
+    ],
 }

@@ -51,10 +51,18 @@ def _tagger_calls(rng: np.random.Generator) -> list[Call]:
     ]
 
 
+def _deck_calls(rng: np.random.Generator) -> list[Call]:
+    """Keras's three arrays of non-square, square and one-unit layers."""
+    sizes = [(int(rng.integers(2, 7)), int(rng.integers(2, 6))), (1, int(rng.integers(2, 5))),
+             (3, 3), (int(rng.integers(2, 5)), 1)]
+    return [Call(_weights(rng, m, u)) for m, u in sizes]
+
+
 PROBES = {
     "q1": Probe("rnn_cell_forward", _cell_calls, seconds=2.0),
     "q2": Probe("rnn_forward", _sequence_calls, observe=stated(RULES["q2"]), seconds=5.0),
     "q3": Probe("rnn_parameter_count", _count_calls, observe=stated(RULES["q3"]), seconds=2.0),
     # Building a Keras model takes a moment, the first one longest.
     "q4": Probe("build_tagger", _tagger_calls, observe=MODEL_SUMMARY, seconds=30.0),
+    "q5": Probe("deck_weights", _deck_calls, observe=stated(RULES["q5"]), seconds=2.0),
 }
