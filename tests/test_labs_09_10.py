@@ -127,7 +127,19 @@ def _reference_10(question, call):
             return np.eye(logits.shape[-1])[np.argmax(logits, axis=-1)]
         softmax = keras.ops.softmax(keras.ops.cast(logits, "float64") / temperature, axis=-1)
         return keras.ops.convert_to_numpy(softmax)
+    if question == "q6":
+        return _completed_by_hand(*args)
     return _keras_greedy(*args)
+
+
+def _completed_by_hand(logits, ids, words):
+    """Each prefix's next word: walk the row to its last non-zero id, take the best score."""
+    chosen = []
+    for row_logits, row_ids in zip(logits, ids, strict=True):
+        end = max(t for t, i in enumerate(row_ids) if i != 0)
+        scores = list(row_logits[end])
+        chosen.append(words[scores.index(max(scores))])
+    return chosen
 
 
 @pytest.mark.parametrize("seed", [0, 7])
@@ -152,6 +164,18 @@ def test_generation_probes_tell_the_common_mistakes_apart():
         right = lab10.greedy_ids(*call.args)
         assert not np.array_equal(right, lab10.greedy_ids(*call.args, carry=False))
         assert not np.array_equal(right, lab10.greedy_ids(*call.args, whole_prompt=False))
+
+
+def test_completion_probes_hold_full_rows_padding_and_unknown_words():
+    for call in grader_probes.draw_calls(grader_probes.load("10"), 3)["q6"]:
+        logits, ids, words = call.args
+        lengths = (ids != 0).sum(axis=1)
+        assert logits.shape == (*ids.shape, len(words)) and words[:2] == ["", "[UNK]"]
+        assert lengths.min() >= 1 and lengths.max() == ids.shape[1] > lengths.min()
+        assert (ids == 1).any()
+        right = lab10.completed(logits, ids, words)
+        for name, positions in lab10.mistaken_positions(ids).items():
+            assert lab10.completed(logits, ids, words, positions=positions) != right, name
 
 
 # --- Lab 09: mistakes are located ---
@@ -329,6 +353,39 @@ def test_generation_mistakes_are_recognised(generate, hint):
     assert hint in failure(lab10.q5, generate).hint
 
 
+def _complete(positions=None, as_ids=False):
+    """complete() reading the positions ``positions(ids)`` instead of each prefix's last word."""
+
+    def complete(logits, ids, words):
+        at = (ids != 0).sum(axis=1) - 1 if positions is None else positions(ids)
+        chosen = logits[np.arange(len(ids)), at].argmax(axis=-1)
+        return chosen.tolist() if as_ids else [words[i] for i in chosen]
+
+    return complete
+
+
+@pytest.mark.parametrize(
+    ("complete", "hint"),
+    [
+        (_complete(lambda ids: np.full(len(ids), -1)), "not at the last column"),
+        (_complete(lambda ids: (ids != 0).sum(axis=1)), "already score the word after"),
+        (_complete(lambda ids: np.argmin(ids, axis=1) - 1), "has no padding"),
+        (_complete(lambda ids: (ids > 1).sum(axis=1) - 1), "only 0 is padding"),
+        (_complete(as_ids=True), "not their ids"),
+    ],
+)
+def test_completion_mistakes_are_recognised(complete, hint):
+    assert hint in failure(lab10.q6, complete).hint
+
+
+def test_a_position_past_the_end_is_explained():
+    def complete(logits, ids, words):
+        return [words[row[len(row)].argmax()] for row in logits]
+
+    error = failure(lab10.q6, complete)
+    assert "raised IndexError" in str(error) and "position L - 1" in error.hint
+
+
 @pytest.mark.parametrize("number", LABS)
 def test_messages_never_show_answer_code(number):
     notebook = nbformat.read(ROOT / "solutions" / f"{LABS[number]}.ipynb", as_version=4)
@@ -340,7 +397,7 @@ def test_messages_never_show_answer_code(number):
             elif inside and len(line.strip()) > 12:
                 answer_lines.append(line.strip())
     check = CHECKS[number]
-    for question in ("q1", "q2", "q3", "q4", "q5"):
+    for question in grader_probes.load(number):
         error = failure(getattr(check, question), lambda *args, **kwargs: 0)
         shown = str(error) + "\n".join(error._render_traceback_())
         assert not [line for line in answer_lines if line in shown]
@@ -363,7 +420,7 @@ MISTAKES = {
         "    scaled = np.asarray(logits, dtype=np.float64) / (temperature or 1.0)\n"
         "    weights = np.exp(scaled - scaled.max(axis=-1, keepdims=True))\n"
         "    return weights / weights.sum(axis=-1, keepdims=True)\n",
-        {"q1": 2, "q2": 2, "q3": 2, "q4": 1.6, "q5": 2},
+        {"q1": 2, "q2": 2, "q3": 2, "q4": 1.6, "q5": 2, "q6": 2},
     ),
 }
 
@@ -394,6 +451,6 @@ def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_pa
     questions = list(expected_scores)
     assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
     assert all(f"{q}: not implemented" in rows["untouched"]["feedback"] for q in questions)
-    assert float(rows["perfect"]["total"]) == 10
+    assert float(rows["perfect"]["total"]) == 2 * len(questions)
     assert rows["perfect"]["feedback"] == "all tests passed"
     assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores

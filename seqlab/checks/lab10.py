@@ -9,11 +9,16 @@ q2     ``training_pairs(ids, length)``                         ``(inputs, target
 q3     ``bits_per_character(logits, targets)``                 float
 q4     ``temperature_probabilities(logits, temperature)``      float64, the shape of ``logits``
 q5     ``generate_greedy(weights, prompt_ids, steps)``         int64 (steps,)
+q6     ``complete(logits, ids, words)``                        list of n str
 =====  ======================================================  ================================
 
 q5's ``weights`` are ``model.get_weights()`` of ``Embedding(V, E)`` -> ``GRU(U)`` ->
 ``Dense(V)``: the embedding (V, E), the GRU's kernel (E, 3U), recurrent_kernel (U, 3U) and bias
 (2, 3U), the Dense kernel (U, V) and bias (V,).
+
+q6's ``ids`` are word ids (n, T), each prefix padded with 0 at its end (id 1 is ``"[UNK]"``, an
+unknown word); ``logits`` (n, T, V) are a word-level model's outputs on them, ``logits[k, t]``
+scoring the word after ``ids[k, t]``; ``words[i]`` is the word of id ``i``.
 """
 
 from __future__ import annotations
@@ -199,6 +204,83 @@ def q5(generate_greedy) -> None:
     run_check("q5", generate_greedy, cases, hints=[_new_ids_only, _state_restarted, _last_only])
 
 
+def completed(logits, ids, words, *, positions=None) -> list[str]:
+    """The most likely word after each prefix: ``logits[k, positions[k]]``'s argmax, as a word.
+
+    ``positions`` defaults to the right one, each prefix's last word: ``(ids != 0).sum(1) - 1``;
+    the hints pass the positions a mistake reads instead.
+    """
+    ids = np.asarray(ids)
+    if positions is None:
+        positions = (ids != 0).sum(axis=1) - 1
+    rows = np.asarray(logits)[np.arange(len(ids)), positions]
+    return [words[i] for i in rows.argmax(axis=-1)]
+
+
+def mistaken_positions(ids) -> dict[str, np.ndarray]:
+    """Where the common mistakes read each prefix, as NumPy indexes them (-1: the last column).
+    The "one late" position past the end of a full row is clipped to the last: there the
+    mistake raises IndexError."""
+    ids = np.asarray(ids)
+    last = ids.shape[1] - 1
+    return {
+        "last column": np.full(len(ids), last),
+        "one late": np.minimum((ids != 0).sum(axis=1), last),
+        "first minimum": np.argmin(ids, axis=1) - 1,  # the first 0, but a full row has none
+        "unknown as padding": (ids > 1).sum(axis=1) - 1,  # -1 (the last) if all unknown
+    }
+
+
+COMPLETION_WORDS = ["", "[UNK]", "the", "clouds", "are", "in", "sky", "sea", "fish", "."]
+
+
+def _completion_case(prefixes: list[str], following: list[str], seed: int) -> Case:
+    """Prefixes of COMPLETION_WORDS padded to ``len(following[0])`` words; logits drawn from
+    ``seed`` with the largest at ``following[k][t]``, the word the model puts after word t of
+    prefix k (after the padding too: a model scores every position)."""
+    rng = np.random.default_rng(seed)
+    length, vocabulary = len(following[0]), len(COMPLETION_WORDS)
+    ids = np.zeros((len(prefixes), length), dtype=np.int64)
+    logits = rng.normal(size=(len(prefixes), length, vocabulary)).astype(np.float32)
+    for row, (prefix, words) in enumerate(zip(prefixes, following, strict=True)):
+        ids[row, : len(prefix.split())] = [COMPLETION_WORDS.index(w) for w in prefix.split()]
+        logits[row, np.arange(length), [COMPLETION_WORDS.index(w) for w in words]] += 5.0
+    return Case((logits, ids, COMPLETION_WORDS), completed(logits, ids, COMPLETION_WORDS))
+
+
+def q6(complete) -> None:
+    """``complete(logits, ids, words)``: the word after each padded prefix, read at its end."""
+    # Every mistake reads another word than the right one: case 1 has no full row (a prefix
+    # read one step late still gives words), case 2 a full row with an unknown word in it.
+    cases = [
+        _completion_case(
+            ["the clouds are in the", "the fish"],
+            [
+                ["clouds", "are", "in", "the", "sky", "."],
+                ["fish", "are", "in", "sea", "the", "[UNK]"],
+            ],
+            seed=3,
+        ),
+        _completion_case(
+            ["the [UNK] are in the", "the clouds are", "fish"],
+            [
+                ["clouds", "are", "in", "the", "sea"],
+                ["clouds", "are", "in", ".", "fish"],
+                ["are", "sky", "the", "in", "."],
+            ],
+            seed=5,
+        ),
+        _completion_case(["the fish are in the"], [["fish", "are", "in", "the", "sea"]], seed=7),
+    ]
+    run_check(
+        "q6",
+        complete,
+        cases,
+        hints=[_word_ids, _last_column, _one_late, _first_minimum, _unknown_as_padding],
+        error_hints={IndexError: PAST_THE_END_HINT},
+    )
+
+
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
 
 GREEDY_HINT = (
@@ -354,4 +436,68 @@ def _state_restarted(case: Case, returned) -> str | None:
 def _last_only(case: Case, returned) -> str | None:
     if recurrent.matches(np.asarray(returned), greedy_ids(*case.args, whole_prompt=False)):
         return "read the whole prompt, one id at a time, before the first prediction."
+    return None
+
+
+PAST_THE_END_HINT = (
+    "a position past the end of the row: a prefix of L words has its last word at position "
+    "L - 1 (a prefix that fills the row: T - 1)."
+)
+
+
+def _reads(case: Case, returned, mistake: str) -> bool:
+    """Whether ``returned`` is what reading at the positions of ``mistake`` gives, and wrong."""
+    logits, ids, words = case.args
+    if not isinstance(returned, list | tuple) or list(returned) == case.expected:
+        return False
+    positions = mistaken_positions(ids)[mistake]
+    return list(returned) == completed(logits, ids, words, positions=positions)
+
+
+def _word_ids(case: Case, returned) -> str | None:
+    logits, ids, words = case.args
+    chosen = [words.index(word) for word in case.expected]
+    if (
+        isinstance(returned, list | tuple | np.ndarray)
+        and len(returned) == len(chosen)
+        and all(isinstance(item, int | np.integer) for item in returned)
+        and list(map(int, returned)) == chosen
+    ):
+        return "return the words themselves, words[i], not their ids."
+    return None
+
+
+def _last_column(case: Case, returned) -> str | None:
+    if _reads(case, returned, "last column"):
+        return (
+            "the prefixes are padded at the end: read each row at its own last word, not at the "
+            "last column (after the padding)."
+        )
+    return None
+
+
+def _one_late(case: Case, returned) -> str | None:
+    if _reads(case, returned, "one late"):
+        return (
+            "logits[k, t] already score the word after ids[k, t]: a prefix of L words is read at "
+            "position L - 1, one step before L."
+        )
+    return None
+
+
+def _first_minimum(case: Case, returned) -> str | None:
+    if _reads(case, returned, "first minimum"):
+        return (
+            "a prefix that fills its row has no padding (no 0): its last word is at position "
+            "T - 1; count each row's words, (ids != 0).sum(axis=1)."
+        )
+    return None
+
+
+def _unknown_as_padding(case: Case, returned) -> str | None:
+    if _reads(case, returned, "unknown as padding"):
+        return (
+            "only 0 is padding: id 1, '[UNK]', is an unknown word, and still a word of the "
+            "prefix."
+        )
     return None

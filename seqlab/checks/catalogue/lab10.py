@@ -79,6 +79,19 @@ def _generate(**wrong):
     return _GENERATE.format(**(_GENERATE_RIGHT | wrong))
 
 
+_COMPLETE = '''
+def complete(logits, ids, words):
+    ids = np.asarray(ids)
+    last = {last}
+    rows = np.asarray(logits)[np.arange(len(ids)), last]
+    return {result}
+'''
+
+
+def _complete(last="(ids != 0).sum(axis=1) - 1", result="[words[i] for i in rows.argmax(axis=-1)]"):
+    return _COMPLETE.format(last=last, result=result)
+
+
 MISTAKES = {
     "q1": [
         Mistake("natural log", _ENTROPY.format("float(-(p * np.log(p)).sum())"), "that is in nats"),
@@ -142,6 +155,19 @@ MISTAKES = {
                 "read the whole prompt"),
         Mistake("a list", _generate(result="written"), "expected a NumPy array"),
     ],
+    "q6": [
+        Mistake("the last column", _complete(last="-1"), "not at the last column"),
+        Mistake("one step late", _complete(last="(ids != 0).sum(axis=1)"),
+                "already score the word after"),
+        Mistake("first zero as the end", _complete(last="np.argmin(ids, axis=1) - 1"),
+                "a prefix that fills its row"),
+        Mistake("unknown words as padding", _complete(last="(ids > 1).sum(axis=1) - 1"),
+                "only 0 is padding"),
+        Mistake("ids, not words", _complete(result="rows.argmax(axis=-1).tolist()"),
+                "not their ids"),
+        Mistake("an array of words", _complete(result="np.array(words)[rows.argmax(axis=-1)]"),
+                "return a Python list"),
+    ],
 }
 
 VARIANTS = {
@@ -190,5 +216,20 @@ VARIANTS = {
                 out.append(nxt)
                 queue = [nxt]
             return np.asarray(out, dtype="int64")
+        """)],
+    "q6": [Variant("a loop over the rows, with the probabilities", """
+        def complete(logits, ids, words):
+            chosen = []
+            for row_logits, row_ids in zip(logits, ids):
+                length = int(np.count_nonzero(row_ids))
+                p = np.exp(row_logits[length - 1] - row_logits[length - 1].max())
+                chosen.append(words[int(np.argmax(p / p.sum()))])
+            return chosen
+        """), Variant("the first 0 by argmax, take_along_axis", """
+        def complete(logits, ids, words):
+            padded = np.asarray(ids) == 0
+            end = np.where(padded.any(axis=1), padded.argmax(axis=1), padded.shape[1])
+            best = np.take_along_axis(np.asarray(logits), (end - 1)[:, None, None], axis=1)
+            return [words[i] for i in best[:, 0].argmax(axis=-1)]
         """)],
 }

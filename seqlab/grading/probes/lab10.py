@@ -4,13 +4,21 @@ Texts mix a few characters with skewed frequencies, so entropies are not round n
 include rows large enough to overflow a softmax that does not subtract the maximum. Generation
 calls are drawn again until the right loop writes other ids than the two common mistakes (a
 state restarted at every step, a prompt read from its last id only), so they tell them apart.
+Word completions draw padded prefixes, at least one filling its row and one with an unknown
+word (id 1), again until every common mistake reads another word than the right one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from seqlab.checks.lab10 import RULES, greedy_ids, random_weights
+from seqlab.checks.lab10 import (
+    RULES,
+    completed,
+    greedy_ids,
+    mistaken_positions,
+    random_weights,
+)
 from seqlab.grading.probes import Call, Probe, stated
 
 ALPHABET = list("abcdefgh (),:_\n")
@@ -84,10 +92,50 @@ def _generation_calls(rng: np.random.Generator) -> list[Call]:
     return [_generation_call(rng) for _ in range(3)]
 
 
+# fmt: off
+WORDS = [
+    "the", "clouds", "are", "in", "sky", "fish", "sea", "cows", "field", "books", "shelf", "bees",
+    "hive", "i", "grew", "up", "france", "speak", "fluent", "french", "and", ",", ".", "grey",
+    "big", "old", "my", "sister", "we", "dogs",
+]
+# fmt: on
+
+
+def _completion_call(rng: np.random.Generator) -> Call:
+    while True:
+        vocabulary, length, rows = (
+            int(rng.integers(8, 21)),
+            int(rng.integers(3, 9)),
+            int(rng.integers(2, 7)),
+        )
+        words = ["", "[UNK]", *(str(w) for w in rng.choice(WORDS, vocabulary - 2, replace=False))]
+        lengths = rng.integers(1, length + 1, size=rows)
+        lengths[0], lengths[1] = length, int(rng.integers(1, length))  # one full, one padded
+        ids = np.zeros((rows, length), dtype=np.int64)
+        for row, size in enumerate(lengths):
+            ids[row, :size] = rng.integers(2, vocabulary, size=size)
+            unknown = rng.random(size) < 0.2
+            ids[row, :size][unknown] = 1
+        ids[0, int(rng.integers(1, length))] = 1  # a full row whose first word is not its minimum
+        logits = rng.normal(size=(rows, length, vocabulary)).astype(np.float32)
+        right = completed(logits, ids, words)
+        mistakes = [
+            completed(logits, ids, words, positions=positions)
+            for positions in mistaken_positions(ids).values()
+        ]
+        if all(mistake != right for mistake in mistakes):
+            return Call((logits, ids, words))
+
+
+def _completion_calls(rng: np.random.Generator) -> list[Call]:
+    return [_completion_call(rng) for _ in range(3)]
+
+
 PROBES = {
     "q1": Probe("unigram_entropy", _text_calls, observe=stated(RULES["q1"]), seconds=2.0),
     "q2": Probe("training_pairs", _pair_calls, seconds=2.0),
     "q3": Probe("bits_per_character", _bits_calls, seconds=2.0),
     "q4": Probe("temperature_probabilities", _temperature_calls, seconds=2.0),
     "q5": Probe("generate_greedy", _generation_calls, seconds=5.0),
+    "q6": Probe("complete", _completion_calls, seconds=2.0),
 }
