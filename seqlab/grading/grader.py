@@ -290,8 +290,9 @@ def grade(
 
     Students already in ``out`` are skipped, and so are those ``select`` (when given) returns
     false for: ids are made from all ``submissions`` first, so that a shard of the class
-    (:mod:`seqlab.grading.shards`) names every student as a run over the whole class does. Returns the grades of this run, one per
-    submission not skipped, whatever the submissions do.
+    (:mod:`seqlab.grading.shards`) names every student as a run over the whole class does.
+    Returns the grades of this run, one per submission not skipped, whatever the submissions
+    do.
 
     Raises:
         ProbeError, LabBuildError: the solution notebook and the lab's probes do not agree.
