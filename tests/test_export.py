@@ -397,11 +397,11 @@ def test_setup_sh_installs_a_working_grader_from_the_package_registry(gradescope
     with zipfile.ZipFile(gradescope_zip) as archive:
         archive.extractall(source)
     venv = tmp_path / "venv"
+    env = {"SEQLAB_VENV": str(venv), "SEQLAB_NO_APT": "1", "SEQLAB_PYTHON": sys.executable}
     started = time.monotonic()
     run = subprocess.run(
         ["bash", str(source / "setup.sh")],
-        env=os.environ | {"SEQLAB_VENV": str(venv), "SEQLAB_NO_APT": "1",
-                          "SEQLAB_PYTHON": sys.executable},  # fmt: skip
+        env=os.environ | env,
         capture_output=True,
         text=True,
         timeout=3600,

@@ -195,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         options = module.read_options(args.bundle)
         outcome = grade_folder(args.bundle, args.submission, options.get("sandbox", "auto"))
         results = module.results(outcome, options)
+        report(outcome)
     except Exception as error:  # the last line of defence: still a results.json
         traceback.print_exc()
         results = module.failure(f"The autograder failed ({type(error).__name__}); tell your "
@@ -202,6 +203,23 @@ def main(argv: list[str] | None = None) -> int:
     write_results(args.results, results)
     print(json.dumps({key: results.get(key) for key in ("score", "gradable") if key in results}))
     return 0
+
+
+def report(outcome: Outcome) -> None:
+    """Print, for the instructor (the platform's log), what the student's results hold."""
+    grade = outcome.grade
+    if grade is None:
+        print(f"not graded: {outcome.problem}")
+        return
+    print(f"{outcome.notebook}: {grade.total:g} / {grade.out_of:g} in {outcome.seconds:.1f} s, "
+          f"{outcome.sandbox}")  # fmt: skip
+    for score in grade.scores:
+        print(f"{score.question} ({score.function}): {score.points:g} / {score.out_of:g}, "
+              f"{score.passed} of {score.cases} tests passed")  # fmt: skip
+        for failure in score.failures:
+            print(f"  - {printable(failure)}")
+    for note in grade.notes:
+        print(f"note: {note}")
 
 
 def _check(bundle: Path) -> int:
