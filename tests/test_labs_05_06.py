@@ -68,7 +68,28 @@ def _reference_05(question, call):
         order = ["input", "forget", "candidate", "output"]
         kernels, recurrent_kernels, biases = zip(*(gates[g] for g in order), strict=True)
         return [np.hstack(kernels), np.hstack(recurrent_kernels), np.concatenate(biases)]
+    if question == "q6":
+        return _gradient_by_distance_in_numpy(*args)
     return model_summary_of("LSTM", *args)
+
+
+FORWARD = {"SimpleRNN": numpy_rnn.rnn_forward, "LSTM": numpy_rnn.lstm_forward,
+           "GRU": numpy_rnn.gru_forward}
+
+
+def _gradient_by_distance_in_numpy(kind, weights, inputs, eps=1e-6):
+    """Lab 05 q6 by central differences of seqlab's NumPy layers (float64), no TensorFlow."""
+
+    def y(x):
+        output = FORWARD[kind](x, *weights)
+        return np.sum(output[0] if isinstance(output, tuple) else output)
+
+    gradient = np.zeros_like(inputs)
+    for index in np.ndindex(inputs.shape):
+        step = np.zeros_like(inputs)
+        step[index] = eps
+        gradient[index] = (y(inputs + step) - y(inputs - step)) / (2 * eps)
+    return np.linalg.norm(gradient, axis=(0, 2))[::-1]
 
 
 def _reference_06(question, call):
@@ -95,7 +116,9 @@ def test_the_solution_agrees_with_the_reference_on_probe_inputs(number, seed):
         function = namespace[probes[question].function]
         for call in calls:
             result = observed(probes[question], function, call)
-            problem = describe_mismatch(result, reference(question, call))
+            # Keras computes q6 in float32; the reference in float64
+            tolerance = {"rtol": 1e-3, "atol": 1e-5} if probes[question].rtol > 1e-5 else {}
+            problem = describe_mismatch(result, reference(question, call), **tolerance)
             assert problem is None, f"{call.text(probes[question].function)}: {problem}"
 
 
@@ -216,6 +239,45 @@ def test_a_functional_model_passes_the_classifier_check(capsys):
     assert "q5: all" in capsys.readouterr().out
 
 
+def _gradient(y="sum", norm="euclidean", reverse=True, dtype=np.float64):
+    """A gradient_by_distance with the mistakes that the keyword arguments switch on."""
+    import tensorflow as tf
+
+    def gradient_by_distance(kind, weights, inputs):
+        layer = lab05.recurrent_layer(kind, weights)
+        x = tf.constant(inputs)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            total = getattr(tf, f"reduce_{y}")(layer(x))
+        g = tape.gradient(total, x).numpy()
+        per_step = {"euclidean": np.sqrt((g ** 2).sum(axis=(0, 2))), "sum": g.sum(axis=(0, 2)),
+                    "L1": np.abs(g).sum(axis=(0, 2))}[norm]
+        return (per_step[::-1] if reverse else per_step).astype(dtype)
+
+    return gradient_by_distance
+
+
+def test_gradient_check_passes_the_right_answer_and_names_the_mistakes(capsys):
+    lab05.q6(_gradient())
+    assert "q6: all 3 public tests passed" in capsys.readouterr().out
+    assert "reverse the steps" in failure(lab05.q6, _gradient(reverse=False)).hint
+    assert "not their mean" in failure(lab05.q6, _gradient(y="mean")).hint
+    assert "a norm, not a sum" in failure(lab05.q6, _gradient(norm="sum")).hint
+    assert "Euclidean" in failure(lab05.q6, _gradient(norm="L1")).hint
+    assert "astype(np.float64)" in failure(lab05.q6, _gradient(dtype=np.float32)).hint
+
+
+def test_gradient_by_distance_matches_numpy_central_differences(lab05_answers):
+    """The solution's tape gradient is the derivative of seqlab's NumPy layers, for each kind."""
+    rng = np.random.default_rng(3)
+    for kind in FORWARD:
+        weights = lab05.layer_weights(kind, 2, 3, rng)
+        inputs = rng.normal(size=(2, 6, 2))
+        np.testing.assert_allclose(
+            lab05_answers["gradient_by_distance"](kind, weights, inputs),
+            _gradient_by_distance_in_numpy(kind, weights, inputs), rtol=1e-3, atol=1e-6)
+
+
 # --- Lab 06: mistakes are located ---
 
 
@@ -325,7 +387,7 @@ MISTAKES = {
     "05": ("q3",
            "def lstm_parameter_count(units, features):\n"
            "    return 4 * units * (units + features)\n",
-           {"q1": 2, "q2": 2, "q3": 0, "q4": 2, "q5": 2}, 9),
+           {"q1": 2, "q2": 2, "q3": 0, "q4": 2, "q5": 2, "q6": 2}, 11),
     # lab 06: ignores reset_after: the two calls with reset_after=False of four fail
     "06": ("q2",
            "def gru_parameter_count(units, features, reset_after=True):\n"

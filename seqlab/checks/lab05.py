@@ -11,15 +11,22 @@ q3     ``lstm_parameter_count(units, features)``                       int
 q4     ``stack_lstm_weights(gates)``                                   ``[kernel, recurrent_kernel,
                                                                        bias]`` in Keras's layout
 q5     ``build_lstm_classifier(timesteps, features, units, classes)``  a Keras model
+q6     ``gradient_by_distance(kind, weights, inputs)``                 (T,) float64: ‖∂y/∂x‖ at
+                                                                       distance 0 (x_T) to T - 1
 =====  ==============================================================  ===========================
 
 Weights are in the layout of ``keras.layers.LSTM(...).get_weights()``: ``kernel`` (m, 4u),
 ``recurrent_kernel`` (u, 4u), ``bias`` (4u,), the gates side by side in the order i, f, c, o.
 The first cases of q1 set all inputs but one to zero, so a failure names the term that is off.
+
+q6 is lesson 04's |∂y/∂x_k| on a Keras layer (``kind`` "SimpleRNN", "LSTM" or "GRU" holding
+``weights``, its ``get_weights()`` list), y the sum of the last hidden state h_T over the batch
+and the units: entry d is the norm, over the batch and the features, of ∂y/∂x at step T - d.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 
 import numpy as np
@@ -143,6 +150,77 @@ def q5(build_lstm_classifier) -> None:
         Case((12, 3, 8), recurrent.model_summary_of("LSTM", 12, 3, 8, 2), {"classes": 2}),
     ]
     run_check("q5", recurrent.summarised(build_lstm_classifier), cases, hints=recurrent.MODEL_HINTS)
+
+
+def recurrent_layer(kind: str, weights: list):
+    """A built ``keras.layers.<kind>`` of u units holding ``weights`` (its get_weights() list);
+    u is read off the recurrent kernel, (u, k u)."""
+    import keras
+
+    layer = getattr(keras.layers, kind)(len(weights[1]))
+    layer.build((None, None, len(weights[0])))
+    layer.set_weights(weights)
+    return layer
+
+
+def gradient_by_distance(kind: str, weights: list, inputs: np.ndarray, *, raw: bool = False):
+    """q6's answer, (T,) float64: entry d the norm of ∂y/∂x_{T-d} over the batch and the
+    features, y the sum of the layer's last hidden state h_T (n, u); with ``raw``, ∂y/∂inputs
+    itself, (n, T, m). Named as the lab's function, so that the grader's sandbox withholds it
+    from notebooks."""
+    import tensorflow as tf
+
+    layer = recurrent_layer(kind, weights)
+    tensor = tf.constant(inputs)
+    with tf.GradientTape() as tape:
+        tape.watch(tensor)
+        total = tf.reduce_sum(layer(tensor))
+    gradient = tape.gradient(total, tensor).numpy().astype(np.float64)
+    if raw:
+        return gradient
+    return np.sqrt(np.sum(gradient ** 2, axis=(0, 2)))[::-1]
+
+
+def layer_weights(kind: str, m: int, u: int, rng: np.random.Generator, scale: float = 1.0):
+    """Normal weights in the layout of ``keras.layers.<kind>(u).get_weights()`` on m features."""
+    gates = {"SimpleRNN": 1, "LSTM": 4, "GRU": 3}[kind]
+    bias = (2, 3 * u) if kind == "GRU" else (gates * u,)  # GRU: reset_after=True, two biases
+    return [rng.normal(scale=scale, size=shape)
+            for shape in ((m, gates * u), (u, gates * u), bias)]
+
+
+def _gradient_case(seed, kind, n, steps, m, u):
+    rng = np.random.default_rng(seed)
+    args = (kind, layer_weights(kind, m, u, rng, scale=0.8), rng.normal(size=(n, steps, m)))
+    return Case(args, gradient_by_distance(*args))
+
+
+NO_WATCH_HINT = (
+    "tape.gradient found no path to the inputs (it gave None, or failed): make them a tensor, "
+    "tf.constant(inputs), and call tape.watch on it inside the `with` block, before the layer."
+)
+
+
+@functools.cache
+def _gradient_cases() -> tuple[Case, ...]:
+    """q6's public cases, one per layer kind (computed once: each builds a Keras layer)."""
+    return (
+        _gradient_case(17, "SimpleRNN", 2, 5, 2, 3),
+        _gradient_case(18, "LSTM", 1, 6, 3, 2),
+        _gradient_case(19, "GRU", 3, 4, 1, 2),
+    )
+
+
+def q6(gradient_by_distance) -> None:
+    """``gradient_by_distance(kind, weights, inputs)``: ‖∂y/∂x_{T-d}‖ for d = 0 .. T - 1."""
+    run_check(
+        "q6",
+        gradient_by_distance,
+        _gradient_cases(),
+        hints=[_a_tensor, _per_sequence, _by_step, _mean_not_sum, _signed_sum, _squared_norm,
+               _l1_norm],
+        error_hints={np.exceptions.AxisError: NO_WATCH_HINT, AttributeError: NO_WATCH_HINT},
+    )
 
 
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
@@ -361,4 +439,79 @@ def _stacked_on_wrong_axis(case: Case, returned) -> str | None:
         )
     if np.shape(returned[2]) == (4, width // 4):
         return "bias is one vector of 4u numbers, the gates' biases one after the other."
+    return None
+
+
+def _close(returned, value) -> bool:
+    """Whether ``returned`` has ``value``'s shape and values, whatever its float dtype."""
+    try:
+        returned = np.asarray(returned, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    return returned.shape == np.shape(value) and np.allclose(returned, value, rtol=1e-5,
+                                                             atol=1e-7)
+
+
+def _either_way(returned, per_step) -> bool:
+    """Whether ``returned`` is ``per_step`` (step 1 first) read by distance or by step."""
+    return _close(returned, per_step[::-1]) or _close(returned, per_step)
+
+
+def _a_tensor(case: Case, returned) -> str | None:
+    if type(returned).__module__.split(".")[0] == "tensorflow":
+        return "return a NumPy array of float64, not a tensor: call .numpy() on it."
+    return None
+
+
+def _per_sequence(case: Case, returned) -> str | None:
+    n, steps, m = case.args[2].shape
+    if np.ndim(returned) == 2 and set(np.shape(returned)) <= {n, steps, m}:
+        return (
+            "one number per distance: the norm over the batch and the features together, "
+            "axis=(0, 2) of the (n, T, m) gradient."
+        )
+    return None
+
+
+def _by_step(case: Case, returned) -> str | None:
+    expected = case.expected
+    if _close(returned, expected[::-1]) and not np.allclose(expected, expected[::-1]):
+        return (
+            "that is step by step, x_1 first; entry d is the distance d from the end, x_{T-d}: "
+            "reverse the steps, [::-1], so that entry 0 is the last step."
+        )
+    return None
+
+
+def _mean_not_sum(case: Case, returned) -> str | None:
+    n, u = len(case.args[2]), len(case.args[1][1])
+    if n * u > 1 and _either_way(np.asarray(returned, dtype=float) * n * u,
+                                 case.expected[::-1]):
+        return "y is the sum of h_T over the batch and the units, not their mean."
+    return None
+
+
+def _signed_sum(case: Case, returned) -> str | None:
+    gradient = gradient_by_distance(*case.args, raw=True)
+    if _either_way(returned, gradient.sum(axis=(0, 2))):
+        return (
+            "take a norm, not a sum of the gradient's entries: entries of opposite signs would "
+            "cancel. The norm is the square root of the sum of squares."
+        )
+    return None
+
+
+def _squared_norm(case: Case, returned) -> str | None:
+    if _either_way(returned, case.expected[::-1] ** 2):
+        return "that is the squared norm: take the square root of the sum of squares."
+    return None
+
+
+def _l1_norm(case: Case, returned) -> str | None:
+    gradient = gradient_by_distance(*case.args, raw=True)
+    if _either_way(returned, np.abs(gradient).sum(axis=(0, 2))):
+        return (
+            "that is the sum of absolute values; the norm is the Euclidean one, the square "
+            "root of the sum of squares, np.linalg.norm(..., axis=(0, 2))."
+        )
     return None

@@ -65,6 +65,28 @@ def build_lstm_classifier(timesteps, features, units, classes):
 _INPUT = "keras.Input(shape=(timesteps, features))"
 _DENSE = 'keras.layers.Dense(classes, activation="softmax")'
 
+_GRADIENT = '''
+def gradient_by_distance(kind, weights, inputs):
+    layer = recurrent_layer(kind, weights)
+    inputs = tf.constant(inputs)
+    with tf.GradientTape() as tape:
+        {watch}
+        y = {y}
+    gradient = tape.gradient(y, inputs){numpy}
+    return {result}
+'''
+_GRADIENT_RIGHT = {
+    "watch": "tape.watch(inputs)",
+    "y": "tf.reduce_sum(layer(inputs))",
+    "numpy": ".numpy()",
+    "result": "np.linalg.norm(gradient, axis=(0, 2))[::-1].astype(np.float64)",
+}
+
+
+def _gradient(**wrong):
+    return _GRADIENT.format(**(_GRADIENT_RIGHT | wrong))
+
+
 MISTAKES = {
     "q1": [
         Mistake("recurrent term uses c_prev", _cell(z="x_t @ kernel + c_prev @ recurrent_kernel + bias"),
@@ -174,6 +196,24 @@ MISTAKES = {
         Mistake("relu LSTM", _model(_INPUT, "keras.layers.LSTM(units, activation='relu')", _DENSE),
                 "activation 'relu'"),
     ],
+    "q6": [
+        Mistake("by step, not by distance", _gradient(
+            result="np.linalg.norm(gradient, axis=(0, 2)).astype(np.float64)"), "reverse the steps"),
+        Mistake("mean of h_T", _gradient(y="tf.reduce_mean(layer(inputs))"), "not their mean"),
+        Mistake("signed sum", _gradient(result="gradient.sum(axis=(0, 2))[::-1].astype(np.float64)"),
+                "a norm, not a sum"),
+        Mistake("norm per sequence", _gradient(result="np.linalg.norm(gradient, axis=2)[:, ::-1].astype(np.float64)"),
+                "over the batch and the features together"),
+        Mistake("squared norm", _gradient(result="(gradient ** 2).sum(axis=(0, 2))[::-1].astype(np.float64)"),
+                "squared norm"),
+        Mistake("L1 norm", _gradient(result="np.abs(gradient).sum(axis=(0, 2))[::-1].astype(np.float64)"),
+                "Euclidean"),
+        Mistake("float32", _gradient(result="np.linalg.norm(gradient, axis=(0, 2))[::-1].astype(np.float32)"),
+                ".astype(np.float64)"),
+        Mistake("a tensor", _gradient(numpy="", result="tf.norm(gradient, axis=(0, 2))[::-1]"),
+                "not a tensor"),
+        Mistake("inputs not watched", _gradient(watch="pass"), "tape.watch"),
+    ],
 }
 
 VARIANTS = {
@@ -218,4 +258,28 @@ VARIANTS = {
             y = keras.layers.Dense(classes, activation="softmax")(keras.layers.LSTM(units)(x))
             return keras.Model(x, y)
         """)],
+    "q6": [
+        Variant("float32 tensor, sum of squares", """
+            def gradient_by_distance(kind, weights, inputs):
+                layer = recurrent_layer(kind, weights)
+                x = tf.convert_to_tensor(inputs, dtype=tf.float32)
+                with tf.GradientTape() as tape:
+                    tape.watch(x)
+                    h_T = layer(x)
+                    total = tf.reduce_sum(h_T)
+                g = tape.gradient(total, x).numpy().astype(np.float64)
+                per_step = np.sqrt((g ** 2).sum(axis=2).sum(axis=0))
+                return np.flip(per_step)
+            """),
+        Variant("a loop over distances", """
+            def gradient_by_distance(kind, weights, inputs):
+                layer = recurrent_layer(kind, weights)
+                x = tf.Variable(inputs)
+                with tf.GradientTape() as tape:
+                    y = keras.ops.sum(layer(x))
+                g = tape.gradient(y, x).numpy()
+                T = inputs.shape[1]
+                return np.array([np.linalg.norm(g[:, T - 1 - d, :]) for d in range(T)], dtype=float)
+            """),
+    ],
 }

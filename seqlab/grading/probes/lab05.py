@@ -1,14 +1,15 @@
 """Grader probes for lab 05, the LSTM (hidden from students; inputs drawn at grading time).
 
 Shapes are drawn small (n, m, u up to 4) with u = 1 and m = 1 among them; weights are drawn
-large enough that some gates saturate, and one cell call has only ``c_prev`` non-zero.
+large enough that some gates saturate, and one cell call has only ``c_prev`` non-zero. q6 builds
+each layer kind once from drawn weights (T from 3 to 8 steps).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from seqlab.checks.lab05 import RULES
+from seqlab.checks.lab05 import RULES, layer_weights
 from seqlab.checks.recurrent import MODEL_SUMMARY
 from seqlab.grading.probes import Call, Probe, stated
 
@@ -97,6 +98,17 @@ def _classifier_calls(rng: np.random.Generator) -> list[Call]:
     ]
 
 
+def _gradient_calls(rng: np.random.Generator) -> list[Call]:
+    """Each layer kind once, weights small and large, and a batch of one over one feature."""
+    calls = []
+    for kind, n, m, scale in [("SimpleRNN", 2, 3, 0.8), ("LSTM", 3, 2, 1.0), ("GRU", 2, 2, 0.8),
+                              ("LSTM", 1, 1, 2.0)]:
+        u, steps = int(rng.integers(1, 5)), int(rng.integers(3, 9))
+        weights = layer_weights(kind, m, u, rng, scale=scale)
+        calls.append(Call((kind, weights, _normal(rng, n, steps, m))))
+    return calls
+
+
 PROBES = {
     "q1": Probe("lstm_cell_forward", _cell_calls, seconds=5.0),
     "q2": Probe("lstm_forward", _sequence_calls, observe=stated(RULES["q2"]), seconds=5.0),
@@ -104,4 +116,6 @@ PROBES = {
     "q4": Probe("stack_lstm_weights", _stack_calls, observe=stated(RULES["q4"]), seconds=2.0),
     # building a Keras model takes a moment; the summary is what is compared
     "q5": Probe("build_lstm_classifier", _classifier_calls, observe=MODEL_SUMMARY, seconds=30.0),
+    # a Keras layer is built for every call, the first one slowest; float32 inside the layer
+    "q6": Probe("gradient_by_distance", _gradient_calls, rtol=1e-4, atol=1e-6, seconds=30.0),
 }
