@@ -214,9 +214,10 @@ def gradescope_zip(lab):
     return out
 
 
-def gradescope(zip_path: Path, files: dict[str, bytes], tmp: Path) -> dict:
+def gradescope(zip_path: Path, files: dict[str, bytes], tmp: Path, **options) -> dict:
     """Grade ``files`` (name -> bytes) as Gradescope would: a fresh /autograder with the zip in
-    source/, run_autograder copied up, the submission in submission/; the results.json."""
+    source/, run_autograder copied up, the submission in submission/; the results.json.
+    ``options`` replace those of the zip's gradescope.json."""
     autograder = tmp / "autograder"
     (autograder / "submission").mkdir(parents=True)
     (autograder / "results").mkdir()
@@ -226,6 +227,9 @@ def gradescope(zip_path: Path, files: dict[str, bytes], tmp: Path) -> dict:
         for info in archive.infolist():  # zipfile drops the modes; Gradescope keeps them
             (autograder / "source" / info.filename).chmod(info.external_attr >> 16 & 0o777)
     shutil.copy2(autograder / "source" / "run_autograder", autograder / "run_autograder")
+    if options:
+        settings = autograder / "source" / "gradescope.json"
+        settings.write_text(json.dumps(json.loads(settings.read_text()) | options))
     for name, data in files.items():
         path = autograder / "submission" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -282,6 +286,21 @@ def test_gradescope_scores_equal_seqlab_grade(student, lab, gradescope_zip, cli_
         assert "float64" in details[0]["output"]
     if student == "untouched":
         assert "not implemented" in questions[0]["output"]
+
+
+def test_gradescope_without_the_sandbox_says_so(lab, gradescope_zip, cli_scores, tmp_path):
+    """As in a container where bubblewrap cannot create namespaces: kernels run without it, or,
+    where an unprivileged user could not reach Python (this checkout's Python under /root), the
+    grader refuses; either way results.json says which, and nothing crashes."""
+    data = (lab["submissions"] / "perfect.ipynb").read_bytes()
+    results = gradescope(gradescope_zip, {LAB_NAME: data}, tmp_path, sandbox="off")
+    if results["tests"] and results["score"] > 0:
+        assert results["score"] == cli_scores["perfect"]["total"]
+        assert "without the bubblewrap sandbox" in results["output"]
+    else:
+        assert results["score"] == 0 and results["extra_data"]["fault"] is True
+        assert "tell your instructor" in results["output"]
+        assert "--no-sandbox" in results["output"]
 
 
 BAD_SUBMISSIONS = {
