@@ -21,12 +21,15 @@ Return conventions:
 - Tagged sentences (``load_species``, ``load_conll``) are ``(tokens, tags)``:
   two lists of lists of strings, one inner list per sentence.
 - Text (``load_python_source``) returns ``(train, val, test)`` strings.
+- Music (``load_chorales``) returns ``(train, val, test)``: lists of pieces, each a list
+  of ``(pitch, duration)`` notes (MIDI number or 0 for a rest, quarter notes).
 
 ``list_datasets()`` names them all; ``info(name)`` gives each one's card.
 """
 
 from seqlab.datasets._files import DataFileError, data_dir
 from seqlab.datasets._registry import DatasetInfo, info, list_datasets
+from seqlab.datasets.chorales import load_chorales
 from seqlab.datasets.conll import load_conll, to_iob2
 from seqlab.datasets.corpora import load_sentiment, load_species, load_species_gazetteer
 from seqlab.datasets.dates import load_dates, load_spa_eng
@@ -53,7 +56,8 @@ __all__ = [
     "DatasetInfo",
     "info",
     "list_datasets",
-    # data that ships: real series and text, generated corpora
+    # data that ships: real series and text, music, generated corpora
+    "load_chorales",
     "load_dates",
     "load_glucose",
     "load_morse",
