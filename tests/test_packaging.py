@@ -181,4 +181,4 @@ def test_the_environment_is_installed_with_compiled_byte_code():
 
     for module in (tensorflow, keras):
         cached = Path(importlib.util.cache_from_source(module.__file__))
-        assert cached.exists(), f"{module.__name__} has no byte-code: reinstall with tools/install-venv"
+        assert cached.exists(), f"{module.__name__}: no byte-code; run tools/install-venv .venv"
