@@ -42,7 +42,7 @@ def key_shift(sharps: int) -> int:
     """Semitones that move a piece with ``sharps`` in its key signature (flats negative) to a key
     signature without sharps or flats (C major, A minor), by the smaller interval: -5 to +6."""
     tonic = (7 * sharps) % 12  # the major tonic's pitch class: one sharp is G, one flat F
-    return -tonic if tonic <= 6 else 12 - tonic
+    return -tonic if tonic < 6 else 12 - tonic
 
 
 def _parse_notes(text: str) -> list[Note]:
@@ -210,7 +210,7 @@ register(
             "duration": "float, quarter notes (0.125 to 16; 1.0 in two thirds of the notes)",
             "names": "str, the corpus's name of each piece (with_names=True), e.g. 'bwv26.6'",
         },
-        used_in="14 music generation (note models, an LSTM that writes melodies), lab 14",
+        used_in="14 music generation (note models, a GRU that writes melodies), lab 14",
         loader="load_chorales(split=None, transposed=False)",
     )
 )
