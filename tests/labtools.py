@@ -57,3 +57,38 @@ def observed(probe, function, call):
     if isinstance(value, dict) and set(value) == {"value", "rules"}:
         return value["value"]
     return value
+
+
+def labs_question(cell) -> str | None:
+    """The question an answer cell answers ("q1", ...), from its metadata; None for others."""
+    return cell.metadata.get("seqlab", {}).get("question")
+
+
+def with_answer(solution: Path, question: str, source: str) -> nbformat.NotebookNode:
+    """The solution notebook with the answer cell of ``question`` replaced by ``source``."""
+    notebook = nbformat.read(solution, as_version=4)
+    (cell,) = [c for c in notebook.cells if labs_question(c) == question]
+    cell.source = source
+    return notebook
+
+
+def grade_three(solution: Path, mistaken: nbformat.NotebookNode, folder: Path) -> dict:
+    """Grade, in one run of the sandboxed grader, the untouched lab ("untouched"), the solution
+    ("perfect") and ``mistaken``; the gradebook's rows (column -> text) by student."""
+    import csv
+
+    from seqlab.grading import Settings, grade
+
+    submissions = {
+        "untouched": nbformat.read(ROOT / "labs" / solution.name, as_version=4),
+        "perfect": nbformat.read(solution, as_version=4),
+        "mistaken": mistaken,
+    }
+    paths = []
+    for student, notebook in submissions.items():
+        paths.append(folder / f"{student}.ipynb")
+        nbformat.write(notebook, paths[-1])
+    out = folder / "grades.csv"
+    grade(solution, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
+    with open(out, newline="", encoding="utf-8") as handle:
+        return {row["student"]: row for row in csv.DictReader(handle)}

@@ -7,19 +7,17 @@ with a hint that names them; grading the untouched lab gives 0, the solution ful
 submission with one mistake loses exactly that question's points.
 """
 
-import csv
 from pathlib import Path
 
 import keras
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, failure, observed
+from labtools import answers, failure, grade_three, observed, with_answer
 
 from seqlab import labs
 from seqlab.checks import lab11
 from seqlab.checks.compare import describe_mismatch
-from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 from seqlab.numpy_rnn import lstm_cell_forward
 
@@ -305,23 +303,8 @@ def greedy_decode(states, weights, start_id, end_id, max_length):
 
 
 def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(tmp_path):
-    mistaken = nbformat.read(SOLUTION, as_version=4)
-    for cell in mistaken.cells:
-        if cell.metadata.get("seqlab", {}).get("question") == "q3":
-            cell.source = MISTAKE
-    submissions = {
-        "untouched": nbformat.read(ROOT / "labs" / f"{NAME}.ipynb", as_version=4),
-        "perfect": nbformat.read(SOLUTION, as_version=4),
-        "mistaken": mistaken,
-    }
-    paths = []
-    for student, notebook in submissions.items():
-        paths.append(tmp_path / f"{student}.ipynb")
-        nbformat.write(notebook, paths[-1])
-    out = tmp_path / "grades.csv"
-    grade(SOLUTION, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
-    with open(out, newline="", encoding="utf-8") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    mistaken = with_answer(SOLUTION, "q3", MISTAKE)
+    rows = grade_three(SOLUTION, mistaken, tmp_path)
 
     points = {"q1": 2.0, "q2": 3.0, "q3": 3.0, "q4": 2.0}
     assert {q: float(rows["untouched"][q]) for q in points} == dict.fromkeys(points, 0.0)

@@ -10,20 +10,18 @@ and a submission with one mistake loses exactly that question's points.
 """
 
 import calendar
-import csv
 import datetime
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, solution_path
+from labtools import answers, grade_three, solution_path
 
 from seqlab import labs
 from seqlab.checks import lab12, lab13
 from seqlab.checks.catalogue import load as load_catalogue
 from seqlab.checks.compare import describe_mismatch
-from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,19 +177,7 @@ def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(
     tmp_path, number, question, mistake
 ):
     solution = solution_path(number)
-    submissions = {
-        "untouched": nbformat.read(ROOT / "labs" / solution.name, as_version=4),
-        "perfect": nbformat.read(solution, as_version=4),
-        "mistaken": _mistaken(number, question, mistake),
-    }
-    paths = []
-    for student, notebook in submissions.items():
-        paths.append(tmp_path / f"{student}.ipynb")
-        nbformat.write(notebook, paths[-1])
-    out = tmp_path / "grades.csv"
-    grade(solution, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
-    with open(out, newline="", encoding="utf-8") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    rows = grade_three(solution, _mistaken(number, question, mistake), tmp_path)
 
     points = {q.id: float(q.points) for q in labs.questions(nbformat.read(solution, as_version=4))}
     assert {q: float(rows["untouched"][q]) for q in points} == dict.fromkeys(points, 0.0)

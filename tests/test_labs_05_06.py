@@ -6,20 +6,18 @@ must fail with a hint that names them; grading the untouched lab gives 0, the so
 marks, and a submission with one mistake loses exactly that question's points.
 """
 
-import csv
 from pathlib import Path
 
 import keras
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, failure, observed
+from labtools import answers, failure, grade_three, observed, with_answer
 
 from seqlab import labs, numpy_rnn
 from seqlab.checks import lab05, lab06
 from seqlab.checks.compare import describe_mismatch
 from seqlab.checks.recurrent import model_summary_of
-from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -401,23 +399,8 @@ def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_pa
     name = LABS[number]
     solution_path = ROOT / "solutions" / f"{name}.ipynb"
     question, source, expected_scores, full_marks = MISTAKES[number]
-    mistaken = nbformat.read(solution_path, as_version=4)
-    for cell in mistaken.cells:
-        if cell.metadata.get("seqlab", {}).get("question") == question:
-            cell.source = source
-    submissions = {
-        "untouched": nbformat.read(ROOT / "labs" / f"{name}.ipynb", as_version=4),
-        "perfect": nbformat.read(solution_path, as_version=4),
-        "mistaken": mistaken,
-    }
-    paths = []
-    for student, notebook in submissions.items():
-        paths.append(tmp_path / f"{student}.ipynb")
-        nbformat.write(notebook, paths[-1])
-    out = tmp_path / "grades.csv"
-    grade(solution_path, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
-    with open(out, newline="", encoding="utf-8") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    mistaken = with_answer(solution_path, question, source)
+    rows = grade_three(solution_path, mistaken, tmp_path)
 
     questions = list(expected_scores)
     assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
