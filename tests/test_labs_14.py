@@ -1,7 +1,7 @@
 """Lab 14 (music generation): checks, probes and grading end to end.
 
 The solution's answers run in this process (its question cells, exec'd): they must agree with
-independent references (the standard library, SciPy) on the probes' inputs. Every catalogued
+independent references (collections.Counter, SciPy) on the probes' inputs. Every catalogued
 mistake (``seqlab/checks/catalogue/lab14.py``) fails its question's check with a message that
 locates it, and no other mistake's words; every variant passes. Grading the untouched lab gives
 0, the solution full marks, and one mistake loses exactly its points.
@@ -67,17 +67,22 @@ def test_each_catalogued_variant_passes(question, variant, capsys):
 
 def _reference(question, args):
     if question == "q1":
-        notes, vocabulary = args
-        return np.array([1, *(vocabulary.get(note, 2) for note in notes)], dtype=np.int64)
+        pieces, min_count = args
+        counts = Counter(note for piece in pieces for note in piece)
+        kept = sorted(note for note in counts if counts[note] >= min_count)
+        return dict(zip(kept, range(3, 3 + len(kept)), strict=True))
     if question == "q2":
-        train, val, size, k = args
+        train, val, size, weight = args
         pairs = Counter(pair for ids in train for pair in zip(ids[:-1], ids[1:], strict=True))
         starts = Counter(a for a, _ in pairs.elements())
-        bits = [
-            -math.log2((pairs[a, b] + k) / (starts[a] + k * size))
-            for ids in val
-            for a, b in zip(ids[:-1], ids[1:], strict=True)
-        ]
+        notes = Counter(b for _, b in pairs.elements())
+        total = sum(notes.values())
+        bits = []
+        for ids in val:
+            for a, b in zip(ids[:-1], ids[1:], strict=True):
+                bigram = pairs[a, b] / starts[a] if starts[a] else 0.0
+                unigram = (notes[b] + 1) / (total + size)
+                bits.append(-math.log2(weight * bigram + (1 - weight) * unigram))
         return sum(bits) / len(bits)
     if question == "q3":
         logits, temperature = args
@@ -110,21 +115,22 @@ def test_the_solution_agrees_with_the_reference_on_probe_inputs(seed):
             assert problem is None, f"{call.text(probes[question].function)}: {problem}"
 
 
-def test_probes_hold_a_rest_and_an_unseen_note():
+def test_probes_hold_a_rest_and_an_unseen_previous_note():
     calls = grader_probes.draw_calls(grader_probes.load(NUMBER), 3)
-    for call in calls["q1"]:
-        notes, vocabulary = call.args
-        assert any(note not in vocabulary for note in notes)
+    for call in calls["q2"]:
+        train, val = call.args[:2]
+        starts = {int(a) for ids in train for a in ids[:-1]}
+        assert any(int(a) not in starts for ids in val for a in ids[:-1])
     for question in ("q4", "q5"):
         assert all(any(pitch == 0 for pitch, _ in call.args[0]) for call in calls[question])
 
 
 # --- Grading end to end ---
 
-# Unknown notes mapped to padding fails every q1 call: each probe melody holds an unseen note.
+# Ids from 0 fails every q1 call: each probe corpus has at least one note to number.
 MISTAKE = (
     "q1",
-    next(m for m in CATALOGUE.MISTAKES["q1"] if m.name == "unknown notes as padding").code,
+    next(m for m in CATALOGUE.MISTAKES["q1"] if m.name == "ids from 0").code,
     {"q1": 0, "q2": 2, "q3": 2, "q4": 2, "q5": 2},
 )
 

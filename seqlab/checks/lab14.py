@@ -3,10 +3,11 @@
 =====  =================================================  =====================================
 check  your function                                      returns
 =====  =================================================  =====================================
-q1     ``encode(notes, vocabulary)``                      int64 (len(notes) + 1,): START, then
-                                                          one id per note, UNKNOWN if unseen
-q2     ``bigram_bits(train, val, size, k)``               float, bits per note of the add-k
-                                                          bigram model on ``val``
+q1     ``build_vocabulary(pieces, min_count)``            dict note -> id: notes seen at least
+                                                          min_count times, ids 3, 4, ... sorted
+q2     ``interpolated_bits(train, val, size, weight)``    float, bits per note on ``val`` of
+                                                          weight x bigram + (1 - weight) x
+                                                          add-one unigram
 q3     ``temperature_probabilities(logits, temperature)`` float64 (len(logits),), softmax of
                                                           logits / temperature; one-hot at 0
 q4     ``piano_roll(notes, lowest, highest, step)``       bool (highest - lowest + 1, steps)
@@ -26,76 +27,96 @@ from seqlab.checks.recurrent import matches
 
 PAD, START, UNKNOWN, REST = 0, 1, 2, 0
 
-VOCABULARY = {(60, 1.0): 3, (62, 1.0): 4, (64, 0.5): 5, (65, 2.0): 6, (67, 1.0): 7}
-
 
 def _ids(values) -> np.ndarray:
     return np.array(values, dtype=np.int64)
 
 
-def q1(encode) -> None:
-    """``encode(notes, vocabulary)``: START, then each note's id, UNKNOWN for unseen notes."""
+def _vocabulary(pieces, min_count, *, first=3, by_frequency=False, strict=False,
+                per_piece=False) -> dict:
+    """The vocabulary, or a common mistake (the keywords)."""
+    counts: dict = {}
+    for piece in pieces:
+        for note in set(piece) if per_piece else piece:
+            counts[note] = counts.get(note, 0) + 1
+    kept = [note for note, count in counts.items() if count > min_count - (0 if strict else 1)]
+    if by_frequency:
+        kept.sort(key=lambda note: -counts[note])  # stable: ties in first-seen order
+    else:
+        kept.sort()
+    return {note: index for index, note in enumerate(kept, start=first)}
+
+
+PIECES = [
+    [(67, 1.0), (69, 1.0), (67, 1.0), (72, 2.0)],
+    [(72, 2.0), (71, 0.5), (69, 1.0), (67, 1.0), (0, 1.0)],
+    [(64, 1.0), (67, 1.0), (64, 1.0), (71, 0.5), (71, 0.5)],  # 64 twice, in one piece
+]
+
+
+def q1(build_vocabulary) -> None:
+    """``build_vocabulary(pieces, min_count)``: notes seen >= min_count times, ids 3... sorted."""
     cases = [
-        Case(([(60, 1.0), (62, 1.0), (64, 0.5)], VOCABULARY), _ids([1, 3, 4, 5])),
-        Case(([(67, 1.0), (69, 1.0), (60, 1.0)], VOCABULARY), _ids([1, 7, 2, 3])),
-        Case(([(60, 2.0), (65, 2.0), (0, 1.0), (62, 1.0)], VOCABULARY), _ids([1, 2, 6, 2, 4])),
-        Case(([], VOCABULARY), _ids([1])),
+        Case(([[(60, 1.0), (62, 0.5), (60, 1.0)]], 1), {(60, 1.0): 3, (62, 0.5): 4}),
+        Case((PIECES, 1), _vocabulary(PIECES, 1)),
+        Case((PIECES, 2), _vocabulary(PIECES, 2)),
+        Case((PIECES, 3), _vocabulary(PIECES, 3)),
     ]
     run_check(
         "q1",
-        encode,
+        build_vocabulary,
         cases,
-        hints=[_no_start, _start_last, _unknown_as_padding, _unknown_skipped],
-        error_hints={
-            KeyError: (
-                "a note missing from the vocabulary gets the id UNKNOWN (2): "
-                "vocabulary.get(note, UNKNOWN)."
-            )
-        },
+        hints=[_ids_from_zero_or_one, _by_frequency, _more_than, _per_piece, _all_notes],
     )
 
 
-def _bigram(train, val, size, k, *, log=np.log2, token_counts=False, k_size=True, by_piece=False,
-            from_start=True) -> float:
-    """The add-k bigram's bits per note on ``val``, or a common mistake (the keywords)."""
+def _interpolated(train, val, size, weight, *, log=np.log2, swapped=False, start_counted=False,
+                  token_counts=False) -> float:
+    """Bits per note of the interpolated model on ``val``, or a common mistake (the keywords)."""
     pairs = np.zeros((size, size))
     for ids in train:
         np.add.at(pairs, (ids[:-1], ids[1:]), 1)
+    predicted = np.concatenate([ids if start_counted else ids[1:] for ids in train])
+    unigram = (np.bincount(predicted, minlength=size) + 1) / (len(predicted) + size)
     if token_counts:
-        previous = np.bincount(np.concatenate(train), minlength=size).astype(float)
+        starts = np.bincount(np.concatenate(train), minlength=size).astype(float)
     else:
-        previous = pairs.sum(axis=1)
-    table = (pairs + k) / (previous[:, np.newaxis] + (k * size if k_size else k))
-    first = 0 if from_start else 1
-    scores = [-log(table[ids[first:-1], ids[first + 1 :]]) for ids in val]
-    if by_piece:
-        return float(np.mean([score.mean() for score in scores]))
-    return float(np.mean(np.concatenate(scores)))
+        starts = pairs.sum(axis=1)
+    with np.errstate(all="ignore"):
+        bigram = np.where(starts[:, None] > 0, pairs / np.maximum(starts[:, None], 1), 0.0)
+    w = 1 - weight if swapped else weight
+    table = w * bigram + (1 - w) * unigram[np.newaxis, :]
+    return float(-np.mean(np.concatenate([log(table[ids[:-1], ids[1:]]) for ids in val])))
 
 
-BIGRAM_TRAIN = [_ids([1, 3, 4, 3, 5]), _ids([1, 4, 4, 5]), _ids([1, 3, 5, 3])]
+BIGRAM_TRAIN = [_ids([1, 3, 4, 3, 5]), _ids([1, 4, 4, 5]), _ids([1, 3, 5, 3, 6])]
 BIGRAM_VAL = [_ids([1, 3, 4, 5, 3]), _ids([1, 5, 4])]
+UNSEEN_PREVIOUS = [_ids([1, 6, 3, 4]), _ids([1, 3, 6, 5, 2])]  # 6 and 2 start no training pair
 
 
-def q2(bigram_bits) -> None:
-    """``bigram_bits(train, val, size, k)``: mean -log2 P(next | previous) over val's notes."""
+def q2(interpolated_bits) -> None:
+    """``interpolated_bits(train, val, size, weight)``: mean -log2 of the mixed probability."""
+    one = [_ids([1, 3, 4])]
     cases = [
+        Case((one, one, 5, 0.5), _interpolated(one, one, 5, 0.5)),
+        Case((BIGRAM_TRAIN, BIGRAM_VAL, 7, 0.8), _interpolated(BIGRAM_TRAIN, BIGRAM_VAL, 7, 0.8)),
+        Case((BIGRAM_TRAIN, BIGRAM_VAL, 9, 0.3), _interpolated(BIGRAM_TRAIN, BIGRAM_VAL, 9, 0.3)),
         Case(
-            ([_ids([1, 3, 4]), _ids([1, 3, 4])], [_ids([1, 3, 4])], 5, 1.0),
-            _bigram([_ids([1, 3, 4])] * 2, [_ids([1, 3, 4])], 5, 1.0),
-        ),
-        Case((BIGRAM_TRAIN, BIGRAM_VAL, 6, 0.5), _bigram(BIGRAM_TRAIN, BIGRAM_VAL, 6, 0.5)),
-        Case((BIGRAM_TRAIN, BIGRAM_VAL, 8, 0.1), _bigram(BIGRAM_TRAIN, BIGRAM_VAL, 8, 0.1)),
-        Case(
-            (BIGRAM_TRAIN, [_ids([1, 3, 3, 4, 5, 5, 3]), _ids([1, 4])], 6, 2.0),
-            _bigram(BIGRAM_TRAIN, [_ids([1, 3, 3, 4, 5, 5, 3]), _ids([1, 4])], 6, 2.0),
+            (BIGRAM_TRAIN, UNSEEN_PREVIOUS, 7, 0.6),
+            _interpolated(BIGRAM_TRAIN, UNSEEN_PREVIOUS, 7, 0.6),
         ),
     ]
     run_check(
         "q2",
-        bigram_bits,
+        interpolated_bits,
         cases,
-        hints=[_nats, _token_counts, _no_k_size, _by_piece, _first_note_left_out],
+        hints=[_nats, _swapped, _start_counted, _token_counts, _unseen_previous],
+        error_hints={
+            ZeroDivisionError: (
+                "a previous note that starts no training pair has no bigram estimate: "
+                "its bigram probability is 0, and the unigram alone counts."
+            )
+        },
     )
 
 
@@ -209,46 +230,74 @@ def q5(synthesise) -> None:
 # --- Hints: each recognises one common mistake from the case and the returned value. ---
 
 
-def _no_start(case: Case, returned) -> str | None:
-    if matches(np.asarray(returned), case.expected[1:]) and len(case.expected) > 1:
-        return "the ids begin with START (1), the context of the first note: [START, id, ...]."
+def _vocabulary_variant(case: Case, returned, **mistake) -> bool:
+    wrong = _vocabulary(*case.args, **mistake)
+    return wrong != case.expected and matches(returned, wrong)
+
+
+def _ids_from_zero_or_one(case: Case, returned) -> str | None:
+    if _vocabulary_variant(case, returned, first=0) or _vocabulary_variant(case, returned, first=1):
+        return "ids 0, 1 and 2 are PAD, START and UNKNOWN: the notes' ids start at 3."
     return None
 
 
-def _start_last(case: Case, returned) -> str | None:
-    at_end = np.concatenate([case.expected[1:], [START]])
-    if len(case.expected) > 1 and matches(np.asarray(returned), at_end):
-        return "START comes first, before the notes, not after them."
+def _by_frequency(case: Case, returned) -> str | None:
+    if (
+        isinstance(returned, dict)
+        and set(returned) == set(case.expected)
+        and returned != case.expected
+        and sorted(returned.values()) == sorted(case.expected.values())
+    ):
+        return "number the notes in sorted order (pitch, then duration), not by frequency."
     return None
 
 
-def _unknown_as_padding(case: Case, returned) -> str | None:
-    padded = np.where(case.expected == UNKNOWN, PAD, case.expected)
-    if UNKNOWN in case.expected and matches(np.asarray(returned), padded):
-        return (
-            "an unseen note gets UNKNOWN (2), not 0: id 0 is padding, which the model's mask "
-            "skips."
-        )
+def _more_than(case: Case, returned) -> str | None:
+    if _vocabulary_variant(case, returned, strict=True):
+        return "keep the notes seen at least min_count times (>=), exactly min_count included."
     return None
 
 
-def _unknown_skipped(case: Case, returned) -> str | None:
-    kept = case.expected[case.expected != UNKNOWN]
-    if UNKNOWN in case.expected and matches(np.asarray(returned), kept):
-        return "one id per note: an unseen note still takes its place, as UNKNOWN (2)."
+def _per_piece(case: Case, returned) -> str | None:
+    if _vocabulary_variant(case, returned, per_piece=True):
+        return "count every occurrence of a note, not the pieces it occurs in."
+    return None
+
+
+def _all_notes(case: Case, returned) -> str | None:
+    every = _vocabulary(case.args[0], 1)
+    if case.args[1] > 1 and every != case.expected and matches(returned, every):
+        return "leave out the notes seen fewer than min_count times: they become UNKNOWN."
     return None
 
 
 def _bigram_variant(case: Case, returned, **mistake) -> bool:
-    if not np.isfinite(case.expected):
-        return False
-    wrong = _bigram(*case.args, **mistake)
-    return not np.isclose(wrong, case.expected) and np.isclose(returned, wrong)
+    wrong = _interpolated(*case.args, **mistake)
+    return (
+        np.isfinite(case.expected)
+        and not np.isclose(wrong, case.expected)
+        and np.isclose(returned, wrong)
+    )
 
 
 def _nats(case: Case, returned) -> str | None:
     if _bigram_variant(case, returned, log=np.log):
         return "that is nats (natural log): bits are -log2 of the probability, np.log2."
+    return None
+
+
+def _swapped(case: Case, returned) -> str | None:
+    if _bigram_variant(case, returned, swapped=True):
+        return "weight multiplies the bigram's probability, 1 - weight the unigram's."
+    return None
+
+
+def _start_counted(case: Case, returned) -> str | None:
+    if _bigram_variant(case, returned, start_counted=True):
+        return (
+            "the unigram counts the notes that are predicted, ids[1:] of each piece: START is "
+            "never predicted."
+        )
     return None
 
 
@@ -261,24 +310,15 @@ def _token_counts(case: Case, returned) -> str | None:
     return None
 
 
-def _no_k_size(case: Case, returned) -> str | None:
-    if _bigram_variant(case, returned, k_size=False):
+def _unseen_previous(case: Case, returned) -> str | None:
+    train, val = case.args[:2]
+    starts = {int(a) for ids in train for a in ids[:-1]}
+    unseen = any(int(a) not in starts for ids in val for a in ids[:-1])
+    if unseen and not np.isfinite(returned):
         return (
-            "add k · size to the denominator, k for each of the size next ids, so that the "
-            "probabilities after a sum to 1."
+            "a previous note that starts no training pair has no bigram estimate: "
+            "its bigram probability is 0, and the unigram alone counts."
         )
-    return None
-
-
-def _by_piece(case: Case, returned) -> str | None:
-    if _bigram_variant(case, returned, by_piece=True):
-        return "average over all the notes of val together, not piece by piece."
-    return None
-
-
-def _first_note_left_out(case: Case, returned) -> str | None:
-    if _bigram_variant(case, returned, from_start=False):
-        return "the first note of a piece is predicted too, from START: every pair counts."
     return None
 
 

@@ -6,108 +6,144 @@ from seqlab.checks.catalogue import Mistake, Variant
 MISTAKES = {
     "q1": [
         Mistake(
-            "no START",
+            "ids from 0",
             """
-            def encode(notes, vocabulary):
-                return np.array([vocabulary.get(note, UNKNOWN) for note in notes], dtype=np.int64)
+            def build_vocabulary(pieces, min_count):
+                counts = Counter(note for piece in pieces for note in piece)
+                kept = sorted(note for note, count in counts.items() if count >= min_count)
+                return {note: index for index, note in enumerate(kept)}
             """,
-            "begin with START",
+            "start at 3",
         ),
         Mistake(
-            "START at the end",
+            "ids from 1",
             """
-            def encode(notes, vocabulary):
-                return np.array([vocabulary.get(note, UNKNOWN) for note in notes] + [START], dtype=np.int64)
+            def build_vocabulary(pieces, min_count):
+                counts = Counter(note for piece in pieces for note in piece)
+                kept = sorted(note for note, count in counts.items() if count >= min_count)
+                return {note: index + 1 for index, note in enumerate(kept)}
             """,
-            "START comes first",
+            "start at 3",
         ),
         Mistake(
-            "unknown notes as padding",
+            "numbered by frequency",
             """
-            def encode(notes, vocabulary):
-                return np.array([START] + [vocabulary.get(note, 0) for note in notes], dtype=np.int64)
+            def build_vocabulary(pieces, min_count):
+                counts = Counter(note for piece in pieces for note in piece)
+                kept = [note for note, count in counts.most_common() if count >= min_count]
+                return {note: index for index, note in enumerate(kept, start=3)}
             """,
-            "id 0 is padding",
+            "not by frequency",
         ),
         Mistake(
-            "unknown notes skipped",
+            "more than min_count",
             """
-            def encode(notes, vocabulary):
-                return np.array([START] + [vocabulary[note] for note in notes if note in vocabulary], dtype=np.int64)
+            def build_vocabulary(pieces, min_count):
+                counts = Counter(note for piece in pieces for note in piece)
+                kept = sorted(note for note, count in counts.items() if count > min_count)
+                return {note: index for index, note in enumerate(kept, start=3)}
             """,
-            "still takes its place",
+            "exactly min_count included",
         ),
         Mistake(
-            "dictionary lookup that fails on unknown notes",
+            "pieces counted instead of occurrences",
             """
-            def encode(notes, vocabulary):
-                return np.array([START] + [vocabulary[note] for note in notes], dtype=np.int64)
+            def build_vocabulary(pieces, min_count):
+                counts = Counter(note for piece in pieces for note in set(piece))
+                kept = sorted(note for note, count in counts.items() if count >= min_count)
+                return {note: index for index, note in enumerate(kept, start=3)}
             """,
-            "vocabulary.get(note, UNKNOWN)",
+            "not the pieces it occurs in",
+        ),
+        Mistake(
+            "min_count ignored",
+            """
+            def build_vocabulary(pieces, min_count):
+                notes = sorted({note for piece in pieces for note in piece})
+                return {note: index for index, note in enumerate(notes, start=3)}
+            """,
+            "fewer than min_count",
         ),
     ],
     "q2": [
         Mistake(
             "natural log",
             """
-            def bigram_bits(train, val, size, k):
+            def interpolated_bits(train, val, size, weight):
                 pairs = np.zeros((size, size))
                 for ids in train:
                     np.add.at(pairs, (ids[:-1], ids[1:]), 1)
-                table = (pairs + k) / (pairs.sum(axis=1, keepdims=True) + k * size)
+                predicted = np.concatenate([ids[1:] for ids in train])
+                unigram = (np.bincount(predicted, minlength=size) + 1) / (len(predicted) + size)
+                starts = pairs.sum(axis=1, keepdims=True)
+                bigram = np.divide(pairs, starts, out=np.zeros_like(pairs), where=starts > 0)
+                table = weight * bigram + (1 - weight) * unigram
                 return float(-np.mean(np.concatenate([np.log(table[ids[:-1], ids[1:]]) for ids in val])))
             """,
             "nats",
         ),
         Mistake(
-            "count(a) from every occurrence of a",
+            "weights swapped",
             """
-            def bigram_bits(train, val, size, k):
+            def interpolated_bits(train, val, size, weight):
                 pairs = np.zeros((size, size))
                 for ids in train:
                     np.add.at(pairs, (ids[:-1], ids[1:]), 1)
-                counts = np.bincount(np.concatenate(train), minlength=size)
-                table = (pairs + k) / (counts[:, None] + k * size)
+                predicted = np.concatenate([ids[1:] for ids in train])
+                unigram = (np.bincount(predicted, minlength=size) + 1) / (len(predicted) + size)
+                starts = pairs.sum(axis=1, keepdims=True)
+                bigram = np.divide(pairs, starts, out=np.zeros_like(pairs), where=starts > 0)
+                table = (1 - weight) * bigram + weight * unigram
+                return float(-np.mean(np.concatenate([np.log2(table[ids[:-1], ids[1:]]) for ids in val])))
+            """,
+            "weight multiplies the bigram",
+        ),
+        Mistake(
+            "START counted in the unigram",
+            """
+            def interpolated_bits(train, val, size, weight):
+                pairs = np.zeros((size, size))
+                for ids in train:
+                    np.add.at(pairs, (ids[:-1], ids[1:]), 1)
+                every = np.concatenate(train)
+                unigram = (np.bincount(every, minlength=size) + 1) / (len(every) + size)
+                starts = pairs.sum(axis=1, keepdims=True)
+                bigram = np.divide(pairs, starts, out=np.zeros_like(pairs), where=starts > 0)
+                table = weight * bigram + (1 - weight) * unigram
+                return float(-np.mean(np.concatenate([np.log2(table[ids[:-1], ids[1:]]) for ids in val])))
+            """,
+            "START is never predicted",
+        ),
+        Mistake(
+            "count(a) from every occurrence of a",
+            """
+            def interpolated_bits(train, val, size, weight):
+                pairs = np.zeros((size, size))
+                for ids in train:
+                    np.add.at(pairs, (ids[:-1], ids[1:]), 1)
+                predicted = np.concatenate([ids[1:] for ids in train])
+                unigram = (np.bincount(predicted, minlength=size) + 1) / (len(predicted) + size)
+                starts = np.bincount(np.concatenate(train), minlength=size)[:, None]
+                bigram = np.divide(pairs, starts, out=np.zeros_like(pairs), where=starts > 0)
+                table = weight * bigram + (1 - weight) * unigram
                 return float(-np.mean(np.concatenate([np.log2(table[ids[:-1], ids[1:]]) for ids in val])))
             """,
             "pairs that start with a",
         ),
         Mistake(
-            "k alone in the denominator",
+            "0 / 0 for an unseen previous note",
             """
-            def bigram_bits(train, val, size, k):
+            def interpolated_bits(train, val, size, weight):
                 pairs = np.zeros((size, size))
                 for ids in train:
-                    for a, b in zip(ids[:-1], ids[1:]):
-                        pairs[a, b] += 1
-                table = (pairs + k) / (pairs.sum(axis=1, keepdims=True) + k)
+                    np.add.at(pairs, (ids[:-1], ids[1:]), 1)
+                predicted = np.concatenate([ids[1:] for ids in train])
+                unigram = (np.bincount(predicted, minlength=size) + 1) / (len(predicted) + size)
+                bigram = pairs / pairs.sum(axis=1, keepdims=True)
+                table = weight * bigram + (1 - weight) * unigram
                 return float(-np.mean(np.concatenate([np.log2(table[ids[:-1], ids[1:]]) for ids in val])))
             """,
-            "k · size to the denominator",
-        ),
-        Mistake(
-            "mean of the pieces' means",
-            """
-            def bigram_bits(train, val, size, k):
-                pairs = np.zeros((size, size))
-                for ids in train:
-                    np.add.at(pairs, (ids[:-1], ids[1:]), 1)
-                table = (pairs + k) / (pairs.sum(axis=1, keepdims=True) + k * size)
-                return float(np.mean([-np.log2(table[ids[:-1], ids[1:]]).mean() for ids in val]))
-            """,
-            "not piece by piece",
-        ),
-        Mistake(
-            "first note not predicted",
-            """
-            def bigram_bits(train, val, size, k):
-                pairs = np.zeros((size, size))
-                for ids in train:
-                    np.add.at(pairs, (ids[:-1], ids[1:]), 1)
-                table = (pairs + k) / (pairs.sum(axis=1, keepdims=True) + k * size)
-                return float(-np.mean(np.concatenate([np.log2(table[ids[1:-1], ids[2:]]) for ids in val])))
-            """,
-            "predicted too, from START",
+            "the unigram alone counts",
         ),
     ],
     "q3": [
@@ -309,27 +345,39 @@ MISTAKES = {
 VARIANTS = {
     "q1": [
         Variant(
-            "a loop and np.asarray",
+            "a dict of counts and a loop",
             """
-            def encode(notes, vocabulary):
-                ids = [START]
-                for note in notes:
-                    ids.append(vocabulary[note] if note in vocabulary else UNKNOWN)
-                return np.asarray(ids, dtype=np.int64)
+            def build_vocabulary(pieces, min_count):
+                counts = {}
+                for piece in pieces:
+                    for note in piece:
+                        counts[note] = counts.get(note, 0) + 1
+                vocabulary = {}
+                for note in sorted(counts):
+                    if counts[note] >= min_count:
+                        vocabulary[note] = len(vocabulary) + 3
+                return vocabulary
             """,
         ),
     ],
     "q2": [
         Variant(
-            "Counters of pairs and of first notes",
+            "Counters of pairs, first notes and predicted notes",
             """
-            def bigram_bits(train, val, size, k):
-                pairs, firsts = Counter(), Counter()
+            def interpolated_bits(train, val, size, weight):
+                pairs, firsts, notes = Counter(), Counter(), Counter()
                 for ids in train:
                     for a, b in zip(ids[:-1], ids[1:]):
                         pairs[a, b] += 1
                         firsts[a] += 1
-                bits = [-np.log2((pairs[a, b] + k) / (firsts[a] + k * size)) for ids in val for a, b in zip(ids[:-1], ids[1:])]
+                        notes[b] += 1
+                total = sum(notes.values())
+                bits = []
+                for ids in val:
+                    for a, b in zip(ids[:-1], ids[1:]):
+                        bigram = pairs[a, b] / firsts[a] if firsts[a] else 0.0
+                        unigram = (notes[b] + 1) / (total + size)
+                        bits.append(-np.log2(weight * bigram + (1 - weight) * unigram))
                 return float(np.mean(bits))
             """,
         ),

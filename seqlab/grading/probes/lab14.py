@@ -1,9 +1,11 @@
 """Grader probes for lab 14, music generation (hidden from students; drawn at grading time).
 
-Every melody holds a rest and notes of several durations; every vocabulary misses a note of the
-melody it encodes. Bigram corpora have pieces of different lengths and end on notes that also
-start pairs, so that counting tokens instead of pairs, or averaging piece by piece, changes the
-result. Logits include a large one (overflow) and a temperature of 0 (greedy).
+Every melody holds a rest and notes of several durations. Vocabulary corpora repeat notes within
+a piece and draw notes with uneven (Zipf) frequencies, so that counting pieces, ordering by
+frequency and the min_count bound all show. Interpolation corpora have a validation note that
+starts no training pair (its bigram estimate is 0 / 0) and pieces ending on notes that also start
+pairs, so that counting tokens instead of pairs changes the result. Logits include a large one
+(overflow) and a temperature of 0 (greedy).
 """
 
 from __future__ import annotations
@@ -25,30 +27,34 @@ def _melody(rng: np.random.Generator, length: int, low: int, high: int, step=0.2
     return notes
 
 
-def _encode_calls(rng: np.random.Generator) -> list[Call]:
+def _vocabulary_calls(rng: np.random.Generator) -> list[Call]:
     calls = []
-    for _ in range(3):
-        notes = _melody(rng, int(rng.integers(4, 12)), 60, 67)
-        known = sorted(set(notes))[1:]  # at least one note of the melody is unseen
-        known += [(int(rng.integers(68, 72)), 1.0)]  # and one of the vocabulary unused
-        order = rng.permutation(len(known))
-        vocabulary = {known[i]: int(index) for index, i in enumerate(order, start=3)}
-        calls.append(Call((notes, vocabulary)))
+    for min_count in (1, 2, 3):
+        palette = [(int(rng.integers(60, 68)), float(rng.choice(DURATIONS))) for _ in range(8)]
+        pieces = []
+        for _ in range(int(rng.integers(2, 5))):
+            piece = [palette[i] for i in rng.zipf(1.6, size=int(rng.integers(3, 10))) % 8]
+            pieces.append(piece + [piece[0]])  # a note twice in one piece
+        calls.append(Call((pieces, min_count)))
     return calls
 
 
-def _pieces(rng: np.random.Generator, count: int, size: int) -> list[np.ndarray]:
+def _pieces(rng: np.random.Generator, count: int, high: int) -> list[np.ndarray]:
+    """``count`` id sequences: START, then 2 to 8 ids from 2 (UNKNOWN) to ``high - 1``."""
     return [
-        np.array([1, *rng.integers(2, size, size=int(rng.integers(2, 9)))], dtype=np.int64)
+        np.array([1, *rng.integers(2, high, size=int(rng.integers(2, 9)))], dtype=np.int64)
         for _ in range(count)
     ]
 
 
-def _bigram_calls(rng: np.random.Generator) -> list[Call]:
+def _interpolated_calls(rng: np.random.Generator) -> list[Call]:
     calls = []
-    for k in (0.1, 0.5, 1.0):
-        size = int(rng.integers(5, 9))
-        calls.append(Call((_pieces(rng, 4, size), _pieces(rng, 3, size), size, k)))
+    for weight in (0.5, 0.8, 0.3):
+        size = int(rng.integers(6, 10))
+        train = _pieces(rng, 4, size - 1)  # the last id never occurs in training
+        val = _pieces(rng, 3, size)
+        val[0] = np.concatenate([[1, size - 1], val[0][1:]])  # ... and is a previous note here
+        calls.append(Call((train, val, size, weight)))
     return calls
 
 
@@ -83,8 +89,8 @@ def _sound_calls(rng: np.random.Generator) -> list[Call]:
 
 
 PROBES = {
-    "q1": Probe("encode", _encode_calls, seconds=2.0),
-    "q2": Probe("bigram_bits", _bigram_calls, seconds=2.0),
+    "q1": Probe("build_vocabulary", _vocabulary_calls, seconds=2.0),
+    "q2": Probe("interpolated_bits", _interpolated_calls, seconds=2.0),
     "q3": Probe("temperature_probabilities", _logit_calls, seconds=2.0),
     "q4": Probe("piano_roll", _roll_calls, seconds=2.0),
     "q5": Probe("synthesise", _sound_calls, seconds=2.0),
