@@ -167,7 +167,11 @@ register(
             "unit_seconds": "float64 (n,), the length of a dot (1.2 / words per minute)",
             "pitch_hz": "float64 (n,), the tone's frequency",
         },
-        used_in="lab 16 (spectrogram, CTC collapsing rule, error rate); no lecture loads it yet",
+        used_in=(
+            "16 speech to text (spectrogram features, a convolutional and bidirectional GRU "
+            "recogniser trained with CTC, a threshold-decoder baseline, error rate across noise "
+            "levels); lab 16 (spectrogram, CTC collapsing rule, error rate)"
+        ),
         loader="load_morse(count, seed, noise=0.5)",
     )
 )
