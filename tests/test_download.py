@@ -271,3 +271,50 @@ def test_load_imdb_offline_without_cache_points_to_load_sentiment(monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", refuse)  # what keras' download calls
     with pytest.raises(datasets.DownloadError, match=r"imdb\.npz.*load_sentiment\(\)"):
         datasets.load_imdb(path="seqlab-test-not-cached-imdb.npz")
+
+
+SPA_LINES = ("Go.\tVe.\tCC-BY 2.0 (France)", "Hi.\tHola.\tCC-BY")
+
+
+def _spa_eng_zip(folder, lines=SPA_LINES, name="spa.txt"):
+    """A small spa-eng.zip in the Anki decks' layout, and its sha256."""
+    import zipfile
+
+    path = folder / "spa-eng.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(name, "\n".join(lines) + "\n")
+        archive.writestr("_about.txt", "Tatoeba")
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fetch_spa_eng_verifies_unzips_and_load_spa_eng_reads_it(tmp_path):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    _, digest = _spa_eng_zip(mirror)
+    cache = tmp_path / "cache"
+    with pytest.raises(FileNotFoundError, match=r"fetch_spa_eng\(sha256=\.\.\.\)"):
+        datasets.load_spa_eng(data_home=cache)
+    path = datasets.fetch_spa_eng(digest.upper(), data_home=cache, mirror=mirror)
+    assert path == cache / "spa-eng" / "spa.txt"
+    pairs = datasets.load_spa_eng(data_home=cache)
+    assert pairs.to_dict("list") == {"english": ["Go.", "Hi."], "spanish": ["Ve.", "Hola."]}
+
+
+def test_fetch_spa_eng_refuses_a_wrong_checksum_and_unzips_nothing(tmp_path):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    _spa_eng_zip(mirror)
+    cache = tmp_path / "cache"
+    with pytest.raises(datasets.DownloadError, match="sha256"):
+        datasets.fetch_spa_eng("0" * 64, data_home=cache, mirror=mirror)
+    assert not (cache / "spa-eng").exists()
+    with pytest.raises(ValueError, match="64 hexadecimal digits"):
+        datasets.fetch_spa_eng("not-a-digest", data_home=cache, mirror=mirror)
+
+
+def test_fetch_spa_eng_says_when_the_archive_has_no_spa_txt(tmp_path):
+    mirror = tmp_path / "mirror"
+    mirror.mkdir()
+    _, digest = _spa_eng_zip(mirror, name="fra.txt")
+    with pytest.raises(datasets.DownloadError, match="holds no spa.txt"):
+        datasets.fetch_spa_eng(digest, data_home=tmp_path / "cache", mirror=mirror)

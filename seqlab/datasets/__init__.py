@@ -32,7 +32,7 @@ from seqlab.datasets._registry import DatasetInfo, info, list_datasets
 from seqlab.datasets.chorales import load_chorales
 from seqlab.datasets.conll import load_conll, to_iob2
 from seqlab.datasets.corpora import load_sentiment, load_species, load_species_gazetteer
-from seqlab.datasets.dates import load_dates, load_spa_eng
+from seqlab.datasets.dates import fetch_spa_eng, load_dates, load_spa_eng
 from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
 from seqlab.datasets.imdb import fetch_imdb, load_aclimdb, load_imdb
 from seqlab.datasets.labelled import (
@@ -82,6 +82,7 @@ __all__ = [
     # the download path
     "fetch_file",
     "fetch_imdb",
+    "fetch_spa_eng",
     "fetch_shakespeare",
     "get_data_home",
     # where the shipped files live, and the errors

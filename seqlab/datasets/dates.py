@@ -4,19 +4,22 @@
 with its ISO form: the translation-like task of notebook 12. It is generated in memory by
 :mod:`seqlab.datasets.generators.dates`, the same on every run (a test checks its sha256).
 ``load_spa_eng()`` reads the English-Spanish sentence pairs of the Tatoeba project in the
-tab-separated format of the Anki decks (``spa.txt``), for notebook 12's optional section.
+tab-separated format of the Anki decks (``spa.txt``), for notebook 12's optional section;
+``fetch_spa_eng(sha256)`` puts them there through the download path (checksum, mirror, cache).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+import zipfile
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from seqlab.datasets._registry import DatasetInfo, check_choice, register
-from seqlab.datasets.download import get_data_home
+from seqlab.datasets.download import DownloadError, fetch_file, get_data_home
 from seqlab.datasets.generators import dates as generator
 
 DATE_SPLITS = ("train", "val", "test")
@@ -62,13 +65,53 @@ def load_dates(split: str | None = None):
     return tables[check_choice(split, DATE_SPLITS)].copy()
 
 
+def fetch_spa_eng(
+    sha256: str,
+    data_home: str | os.PathLike | None = None,
+    mirror: str | os.PathLike | None = None,
+    url: str = SPA_ENG_URL,
+) -> Path:
+    """Download ``spa-eng.zip`` into the cache folder, verify it, and unzip its ``spa.txt``
+    where :func:`load_spa_eng` reads it (``<cache>/spa-eng/spa.txt``); return that path.
+
+    The file at ``SPA_ENG_URL`` grows as Tatoeba does, so seqlab cannot pin one checksum for
+    it: download it once, check it, and pass the sha256 that ``sha256sum spa-eng.zip`` prints
+    (an instructor can host that copy for a class with ``mirror=`` or ``SEQLAB_MIRROR``; see
+    :mod:`seqlab.datasets.download`). The archive is checked before anything is unzipped, and
+    ``spa.txt`` appears complete or not at all.
+
+    Raises:
+        ValueError: ``sha256`` is not 64 hexadecimal digits.
+        DownloadError: offline, an HTTP error, or the archive's sha256 is not ``sha256``; or
+            the archive holds no ``spa.txt``.
+    """
+    digest = str(sha256).strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError(
+            f"sha256 must be 64 hexadecimal digits (what `sha256sum spa-eng.zip` prints), "
+            f"got {sha256!r}."
+        )
+    archive = fetch_file(url, digest, "spa-eng.zip", data_home=data_home, mirror=mirror,
+                         alternative="notebook 12's dates, which need no download")  # fmt: skip
+    target = get_data_home(data_home) / "spa-eng" / "spa.txt"
+    with zipfile.ZipFile(archive) as zipped:
+        names = [name for name in zipped.namelist() if name.rsplit("/", 1)[-1] == "spa.txt"]
+        if not names:
+            raise DownloadError(f"{archive} holds no spa.txt (it holds {zipped.namelist()[:5]}).")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as partial:
+            partial.write(zipped.read(names[0]))
+        os.replace(partial.name, target)
+    return target
+
+
 def load_spa_eng(path: str | os.PathLike | None = None, data_home=None) -> pd.DataFrame:
     """English-Spanish sentence pairs from Tatoeba, in the Anki decks' ``spa.txt`` format.
 
     Each line of the file is ``English<TAB>Spanish``, optionally followed by a third column
     of attribution, which is dropped. The file is not shipped and not needed by any default
-    path: download ``spa-eng.zip`` from ``SPA_ENG_URL`` and unzip it into the cache folder
-    (``get_data_home()``, so that the file is ``<cache>/spa-eng/spa.txt``), or pass ``path``.
+    path: :func:`fetch_spa_eng` downloads, verifies and unzips it into the cache folder
+    (``<cache>/spa-eng/spa.txt``), or pass ``path``.
 
     Returns:
         a DataFrame with the columns ``english`` and ``spanish`` (str), in the file's order.
@@ -80,9 +123,10 @@ def load_spa_eng(path: str | os.PathLike | None = None, data_home=None) -> pd.Da
     path = Path(path) if path else get_data_home(data_home) / "spa-eng" / "spa.txt"
     if not path.is_file():
         raise FileNotFoundError(
-            f"No English-Spanish sentence pairs at {path}. Download spa-eng.zip from "
-            f"{SPA_ENG_URL} (Tatoeba's pairs, CC BY 2.0 FR) and unzip it into "
-            f"{path.parent.parent}, or pass load_spa_eng(path=...)."
+            f"No English-Spanish sentence pairs at {path}. Run "
+            "seqlab.datasets.fetch_spa_eng(sha256=...) with the sha256 of the spa-eng.zip you "
+            f"checked (from {SPA_ENG_URL}, Tatoeba's pairs, CC BY 2.0 FR; see "
+            "help(fetch_spa_eng)), or pass load_spa_eng(path=...)."
         )
     rows = []
     with open(path, encoding="utf-8") as handle:
