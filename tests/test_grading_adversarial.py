@@ -41,8 +41,10 @@ from seqlab.checks import lab02 as check
 
 sentences = ["statisticians are beautiful human beings", "the forest and the river"]
 """
-# Tight, yet loose enough that an ordinary cell never hits them on a loaded CI machine.
-SETTINGS = Settings(jobs=2, timeout=25, cell_timeout=8)
+# Tight, yet loose enough that an ordinary cell never hits them on a loaded CI machine. Eight
+# kernels at once on two cores: most of these submissions wait on a limit (a sleep reaches the
+# wall-clock backstop after 54 s), and limits are CPU time, so crowding changes no grade.
+SETTINGS = Settings(jobs=8, timeout=25, cell_timeout=8)
 MARKER = uuid.uuid4().hex  # names the files a submission tries to write outside its folder
 
 
