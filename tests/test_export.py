@@ -145,8 +145,11 @@ def fast(path: Path, **answers: str) -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """The fast solution (as the lab's solution notebook) and three submissions."""
-    folder = tmp_path_factory.mktemp("lab")
+    return write_lab(tmp_path_factory.mktemp("lab"))
+
+
+def write_lab(folder: Path) -> dict:
+    """The fast solution (as the lab's solution notebook) and three submissions, in ``folder``."""
     solution = folder / "solution" / LAB_NAME
     solution.parent.mkdir()
     nbformat.write(fast(SOLUTION), solution)

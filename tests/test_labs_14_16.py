@@ -8,7 +8,6 @@ message that locates it, and no other mistake's words; every variant passes. Gra
 untouched lab gives 0, the solution full marks, and one mistake loses exactly its points.
 """
 
-import csv
 import functools
 import importlib
 import itertools
@@ -16,15 +15,13 @@ import textwrap
 from pathlib import Path
 
 import keras
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from labtools import answers, solution_path
+from labtools import answers, grade_three, solution_path, with_answer
 
 from seqlab.checks import CheckFailed, catalogue
 from seqlab.checks.compare import describe_mismatch
-from seqlab.grading import Settings, grade
 from seqlab.grading import probes as grader_probes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,23 +180,8 @@ MISTAKES = {
 def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_path):
     path = solution_path(number)
     question, source, expected_scores = MISTAKES[number]
-    mistaken = nbformat.read(path, as_version=4)
-    for cell in mistaken.cells:
-        if cell.metadata.get("seqlab", {}).get("question") == question:
-            cell.source = textwrap.dedent(source).strip("\n")
-    submissions = {
-        "untouched": nbformat.read(ROOT / "labs" / path.name, as_version=4),
-        "perfect": nbformat.read(path, as_version=4),
-        "mistaken": mistaken,
-    }
-    paths = []
-    for student, notebook in submissions.items():
-        paths.append(tmp_path / f"{student}.ipynb")
-        nbformat.write(notebook, paths[-1])
-    out = tmp_path / "grades.csv"
-    grade(path, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
-    with open(out, newline="", encoding="utf-8") as handle:
-        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    mistaken = with_answer(path, question, textwrap.dedent(source).strip("\n"))
+    rows = grade_three(path, mistaken, tmp_path)
     questions = list(expected_scores)
     assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
     assert float(rows["perfect"]["total"]) == 10

@@ -8,9 +8,8 @@ the solution, the untouched lab and one mistake, which fall in shards 2, 3 and 1
 import json
 from pathlib import Path
 
-import nbformat
 import pytest
-from test_export import LAB, LAB_NAME, MISTAKE_Q3, SOLUTION, fast
+from test_export import write_lab
 
 from seqlab.cli import main
 from seqlab.grading.gradebook import Gradebook
@@ -22,19 +21,7 @@ STUDENTS = {"perfect": 2, "untouched": 3, "mistake": 1}  # their shards of 3
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("shards")
-    solution = folder / "solution" / LAB_NAME
-    solution.parent.mkdir()
-    nbformat.write(fast(SOLUTION), solution)
-    submissions = folder / "submissions"
-    submissions.mkdir()
-    for name, notebook in (
-        ("perfect", fast(SOLUTION)),
-        ("untouched", fast(LAB)),
-        ("mistake", fast(SOLUTION, q3=MISTAKE_Q3)),
-    ):
-        nbformat.write(notebook, submissions / f"{name}.ipynb")
-    return {"solution": solution, "submissions": submissions, "folder": folder}
+    return write_lab(tmp_path_factory.mktemp("shards"))
 
 
 def grade(lab, out: Path, *extra: str) -> int:
