@@ -1,5 +1,6 @@
 """What the lab tests share: a solution's answers, run in this process, and a check's failure."""
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -72,16 +73,21 @@ def with_answer(solution: Path, question: str, source: str) -> nbformat.Notebook
     return notebook
 
 
-def grade_three(solution: Path, mistaken: nbformat.NotebookNode, folder: Path) -> dict:
-    """Grade, in one run of the sandboxed grader, the untouched lab ("untouched"), the solution
-    ("perfect") and ``mistaken``; the gradebook's rows (column -> text) by student."""
+def grade_lab_and_mistake(solution: Path, mistaken: nbformat.NotebookNode, folder: Path) -> dict:
+    """Grade, in one run of the sandboxed grader against ``solution``, the untouched lab
+    ("untouched") and ``mistaken`` (the solution with one answer wrong); the gradebook's rows
+    (column -> text) by student.
+
+    The solution itself is not graded again as a submission: the reference run already fails
+    the whole run if any of its cells or probe calls fails, and the mistaken notebook, run in a
+    kernel of its own, shows that every other question earns full marks against it.
+    """
     import csv
 
     from seqlab.grading import Settings, grade
 
     submissions = {
         "untouched": nbformat.read(ROOT / "labs" / solution.name, as_version=4),
-        "perfect": nbformat.read(solution, as_version=4),
         "mistaken": mistaken,
     }
     paths = []
@@ -92,3 +98,9 @@ def grade_three(solution: Path, mistaken: nbformat.NotebookNode, folder: Path) -
     grade(solution, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
     with open(out, newline="", encoding="utf-8") as handle:
         return {row["student"]: row for row in csv.DictReader(handle)}
+
+
+def questions_that_lost_points(row: dict) -> set[str]:
+    """The questions a gradebook row's feedback names ("q2: ..."): those that lost points."""
+    parts = row["feedback"].split("; ")
+    return {part.split(":")[0] for part in parts if re.fullmatch(r"q\d+", part.split(":")[0])}

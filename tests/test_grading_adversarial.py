@@ -1,7 +1,7 @@
 """Hostile and broken submissions: each gets an honest gradebook row and the batch completes.
 
-All lab-02 submissions are graded in one run, two at a time, with tight limits (8 s of CPU
-time a cell, 25 s a notebook), so that the whole set costs a few minutes on 2 cores. They
+All lab-02 submissions are graded in one run, eight at a time, with tight limits (5 s of CPU
+time a cell, 15 s a notebook), so that the whole set costs a few minutes on 2 cores. They
 start from lab 02's solution with a NumPy-only set-up cell, also the reference here (a full
 score of 10 unless the attack costs points), from the untouched lab (a score of 0 that an
 attack would have to raise), or from a one-cell notebook (for odd file names). A second, small
@@ -43,8 +43,8 @@ sentences = ["statisticians are beautiful human beings", "the forest and the riv
 """
 # Tight, yet loose enough that an ordinary cell never hits them on a loaded CI machine. Eight
 # kernels at once on two cores: most of these submissions wait on a limit (a sleep reaches the
-# wall-clock backstop after 54 s), and limits are CPU time, so crowding changes no grade.
-SETTINGS = Settings(jobs=8, timeout=25, cell_timeout=8)
+# wall-clock backstop after 45 s), and limits are CPU time, so crowding changes no grade.
+SETTINGS = Settings(jobs=8, timeout=15, cell_timeout=5)
 MARKER = uuid.uuid4().hex  # names the files a submission tries to write outside its folder
 
 
@@ -208,7 +208,7 @@ def graded(tmp_path_factory, bwrap_problem):
         ),
         "slow_notebook": solution_with(
             *[
-                "import time\nstart = time.process_time()\nwhile time.process_time() < start + 6:"
+                "import time\nstart = time.process_time()\nwhile time.process_time() < start + 3.5:"
                 "\n    pass"
             ]
             * 5
@@ -348,7 +348,7 @@ def test_every_submission_gets_a_row(graded):
 def test_infinite_loop_is_interrupted_and_the_rest_graded(graded):
     result = graded["grades"]["infinite_loop"]
     assert result.total == 10
-    assert "(while True:) used its limit of 8 s of CPU time" in notes(result)
+    assert "(while True:) used its limit of 5 s of CPU time" in notes(result)
 
 
 def test_loop_that_ignores_interrupts_gets_its_kernel_killed(graded):
@@ -367,16 +367,16 @@ def test_function_that_never_returns_loses_only_its_question(graded):
 
 def test_notebook_time_limit_stops_the_cells_and_says_it_was_the_notebooks(graded):
     result = graded["grades"]["slow_notebook"]
-    assert "was interrupted when the notebook reached its limit of 25 s of CPU time" in notes(
+    assert "was interrupted when the notebook reached its limit of 15 s of CPU time" in notes(
         result
-    ) or "the notebook used up its 25 s of CPU time" in notes(result)
-    assert "used its limit of 8 s" not in notes(result)  # no cell reached its own limit
+    ) or "the notebook used up its 15 s of CPU time" in notes(result)
+    assert "used its limit of 5 s" not in notes(result)  # no cell reached its own limit
     assert result.total == 10  # the answers were defined before the slow cells
 
 
 def test_a_cell_that_waits_is_stopped_by_the_waiting_backstop(graded):
     result = graded["grades"]["sleeps"]
-    assert "waited (neither computing nor queued for a CPU) for 54 s" in notes(result)
+    assert "waited (neither computing nor queued for a CPU) for 45 s" in notes(result)
     assert result.total == 10
 
 

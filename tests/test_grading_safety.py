@@ -457,10 +457,14 @@ def test_a_control_group_counts_and_kills_every_process_however_started(tmp_path
 def test_memory_is_limited_over_all_the_processes_of_a_group():
     group = cgroups.create(300 << 20, 64)
     assert group is not None
-    two_children = (
-        "import subprocess, sys\n"
-        "child = 'import time; b = bytearray(200 << 20); time.sleep(30)'\n"
+    two_children = (  # each holds 200 MiB until one is killed; then the other is stopped (-15)
+        "import subprocess, sys, time\n"
+        "child = 'import time; b = bytearray(200 << 20); time.sleep(60)'\n"
         "kids = [subprocess.Popen([sys.executable, '-c', child]) for _ in range(2)]\n"
+        "while all(kid.poll() is None for kid in kids):\n"
+        "    time.sleep(0.05)\n"
+        "for kid in kids:\n"
+        "    kid.terminate()\n"
         "print([kid.wait() for kid in kids])\n"
     )
     try:

@@ -4,7 +4,7 @@ The solution's answers run in this process (its question cells, exec'd): they mu
 independent references (collections.Counter, SciPy) on the probes' inputs. Every catalogued
 mistake (``seqlab/checks/catalogue/lab14.py``) fails its question's check with a message that
 locates it, and no other mistake's words; every variant passes. Grading the untouched lab gives
-0, the solution full marks, and one mistake loses exactly its points.
+0, and one mistake loses exactly its points and no other's.
 """
 
 import importlib
@@ -14,7 +14,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from labtools import answers, grade_three, solution_path, with_answer
+from labtools import (
+    answers,
+    grade_lab_and_mistake,
+    questions_that_lost_points,
+    solution_path,
+    with_answer,
+)
 from scipy.special import softmax
 
 from seqlab.checks import CheckFailed, catalogue
@@ -130,13 +136,12 @@ MISTAKE = (
 )
 
 
-def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(tmp_path):
+def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(tmp_path):
     question, source, expected_scores = MISTAKE
     solution = solution_path(NUMBER)
     mistaken = with_answer(solution, question, textwrap.dedent(source).strip("\n"))
-    rows = grade_three(solution, mistaken, tmp_path)
+    rows = grade_lab_and_mistake(solution, mistaken, tmp_path)
     questions = list(expected_scores)
     assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
-    assert float(rows["perfect"]["total"]) == 10
-    assert rows["perfect"]["feedback"] == "all tests passed"
     assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
+    assert questions_that_lost_points(rows["mistaken"]) == {question}

@@ -5,7 +5,7 @@ The solutions' answers run in this process (their question cells, exec'd): they 
 independent references (pandas, Keras, the standard library) on the probes' inputs. Every
 catalogued mistake (``seqlab/checks/catalogue/labNN.py``) fails its question's check with a
 message that locates it, and no other mistake's words; every variant passes. Grading the
-untouched lab gives 0, the solution full marks, and one mistake loses exactly its points.
+untouched lab gives 0, and one mistake loses exactly its points and no other's.
 """
 
 import functools
@@ -18,7 +18,13 @@ import keras
 import numpy as np
 import pandas as pd
 import pytest
-from labtools import answers, grade_three, solution_path, with_answer
+from labtools import (
+    answers,
+    grade_lab_and_mistake,
+    questions_that_lost_points,
+    solution_path,
+    with_answer,
+)
 
 from seqlab.checks import CheckFailed, catalogue
 from seqlab.checks.compare import describe_mismatch
@@ -177,13 +183,12 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("number", LABS)
-def test_grading_gives_zero_to_the_lab_full_marks_to_the_solution(number, tmp_path):
+def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(number, tmp_path):
     path = solution_path(number)
     question, source, expected_scores = MISTAKES[number]
     mistaken = with_answer(path, question, textwrap.dedent(source).strip("\n"))
-    rows = grade_three(path, mistaken, tmp_path)
+    rows = grade_lab_and_mistake(path, mistaken, tmp_path)
     questions = list(expected_scores)
     assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
-    assert float(rows["perfect"]["total"]) == 10
-    assert rows["perfect"]["feedback"] == "all tests passed"
     assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
+    assert questions_that_lost_points(rows["mistaken"]) == {question}
