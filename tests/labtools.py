@@ -7,7 +7,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from seqlab import labs
 from seqlab.checks import CheckFailed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,13 +20,15 @@ def solution_path(number: str) -> Path:
 
 
 @cache
-def _answers(number: str) -> dict:
-    notebook = nbformat.read(solution_path(number), as_version=4)
+def _answers(number: str, folder: str = "solutions") -> dict:
+    (path,) = (ROOT / folder).glob(f"{number}_*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
     namespace: dict = {}
     setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
     exec(setup.source, namespace)  # the lab's imports, as a student's kernel has them
-    for question in labs.questions(notebook):
-        exec(notebook.cells[question.cell_index].source, namespace)
+    for cell in notebook.cells:
+        if labs_question(cell):
+            exec(cell.source, namespace)
     return namespace
 
 
@@ -37,6 +38,12 @@ def answers(number: str) -> dict:
     A fresh copy each call, so a test that replaces a function does not affect the others.
     """
     return dict(_answers(number))
+
+
+def stubs(number: str) -> dict:
+    """The names the untouched lab ``number`` defines: its set-up cell, then its answer cells
+    as students get them (each graded function raises NotImplementedError)."""
+    return dict(_answers(number, "labs"))
 
 
 def failure(check_function, answer) -> CheckFailed:
@@ -73,31 +80,27 @@ def with_answer(solution: Path, question: str, source: str) -> nbformat.Notebook
     return notebook
 
 
-def grade_lab_and_mistake(solution: Path, mistaken: nbformat.NotebookNode, folder: Path) -> dict:
-    """Grade, in one run of the sandboxed grader against ``solution``, the untouched lab
-    ("untouched") and ``mistaken`` (the solution with one answer wrong); the gradebook's rows
-    (column -> text) by student.
+def grade_mistake(solution: Path, mistaken: nbformat.NotebookNode, folder: Path) -> dict:
+    """Grade ``mistaken`` (the solution with one answer wrong) with the sandboxed grader against
+    ``solution``; its gradebook row (column -> text).
 
-    The solution itself is not graded again as a submission: the reference run already fails
-    the whole run if any of its cells or probe calls fails, and the mistaken notebook, run in a
-    kernel of its own, shows that every other question earns full marks against it.
+    One kernel beside the reference's. The reference run fails the whole run if any of the
+    solution's cells or probe calls fails; the mistaken notebook, in a kernel of its own, shows
+    that every other question earns full marks against it. What the untouched lab earns is
+    scored in-process for every lab (``test_every_lab``), and in the sandbox for lab 02
+    (``test_grading``).
     """
     import csv
 
     from seqlab.grading import Settings, grade
 
-    submissions = {
-        "untouched": nbformat.read(ROOT / "labs" / solution.name, as_version=4),
-        "mistaken": mistaken,
-    }
-    paths = []
-    for student, notebook in submissions.items():
-        paths.append(folder / f"{student}.ipynb")
-        nbformat.write(notebook, paths[-1])
+    path = folder / "mistaken.ipynb"
+    nbformat.write(mistaken, path)
     out = folder / "grades.csv"
-    grade(solution, paths, out, Settings(jobs=2, timeout=240, cell_timeout=120))
+    grade(solution, [path], out, Settings(jobs=2, timeout=240, cell_timeout=120))
     with open(out, newline="", encoding="utf-8") as handle:
-        return {row["student"]: row for row in csv.DictReader(handle)}
+        (row,) = csv.DictReader(handle)
+    return row
 
 
 def questions_that_lost_points(row: dict) -> set[str]:

@@ -1,4 +1,5 @@
-"""Every lab, one by one: its solution passes its public checks, and its probes match it.
+"""Every lab, one by one: its solution passes its public checks, its probes match it, and the
+untouched lab earns nothing.
 
 The per-lab files (``test_labs_03_04.py``, ...) test what is particular to each lab: the
 mistakes its checks recognise, its probes against independent references, and grading end to
@@ -9,11 +10,13 @@ import importlib
 
 import nbformat
 import pytest
-from labtools import SOLUTIONS, answers
+from labtools import SOLUTIONS, answers, stubs
 
 from seqlab import labs
 from seqlab.checks.compare import describe_mismatch
 from seqlab.grading import probes as grader_probes
+from seqlab.grading.probes import local
+from seqlab.labs import Question
 
 NUMBERS = [path.name[:2] for path in SOLUTIONS]
 
@@ -53,3 +56,19 @@ def test_probe_inputs_are_drawn_afresh_for_every_seed(number):
     assert any(
         describe_mismatch([c.args for c in other[q]], [c.args for c in first[q]]) for q in probes
     ), "another seed draws the same inputs"
+
+
+@pytest.mark.parametrize("number", NUMBERS)
+def test_the_untouched_lab_earns_nothing_and_each_question_says_not_implemented(number):
+    """Scored in this process, as the grader scores a kernel's records; the per-lab files grade
+    one mistake end to end in the sandbox, and ``test_grading`` the untouched lab 02."""
+    probes = grader_probes.load(number)
+    calls = grader_probes.draw_calls(probes, seed=int(number))
+    solution, lab = answers(number), stubs(number)
+    for question, probe in probes.items():
+        expected = local.records(solution[probe.function], probe, calls[question])
+        result = local.score(
+            Question(question, 2.0, 0), probe, calls[question], expected, lab[probe.function]
+        )
+        assert (result.points, result.passed) == (0, 0), f"{question}: {result.summary}"
+        assert result.summary == "not implemented", f"{question}: {result.summary}"

@@ -1,10 +1,10 @@
 """Lab 11 (sequence to sequence): checks, probes and grading end to end.
 
 The solution's answers are run in this process (its question cells, exec'd) and must pass every
-public check and agree, on the probes' inputs, with references computed another way (Keras's
-own layers for the decoding loop, text comparison for exact match); common mistakes must fail
-with a hint that names them; grading the untouched lab gives 0, and a
-submission with one mistake loses exactly that question's points and no other's.
+public check and agree, on the probes' inputs, with references computed another way (Keras's own
+layers for the decoding loop, text comparison for exact match); common mistakes must fail with a
+hint that names them; grading a submission with one mistake loses exactly that question's points
+and no other's.
 """
 
 from pathlib import Path
@@ -16,7 +16,7 @@ import pytest
 from labtools import (
     answers,
     failure,
-    grade_lab_and_mistake,
+    grade_mistake,
     observed,
     questions_that_lost_points,
     with_answer,
@@ -309,12 +309,10 @@ def greedy_decode(states, weights, start_id, end_id, max_length):
 """
 
 
-def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(tmp_path):
+def test_grading_takes_points_off_one_mistake_and_nothing_else(tmp_path):
     mistaken = with_answer(SOLUTION, "q3", MISTAKE)
-    rows = grade_lab_and_mistake(SOLUTION, mistaken, tmp_path)
+    row = grade_mistake(SOLUTION, mistaken, tmp_path)
 
     points = {"q1": 2.0, "q2": 3.0, "q3": 3.0, "q4": 2.0}
-    assert {q: float(rows["untouched"][q]) for q in points} == dict.fromkeys(points, 0.0)
-    assert all(f"{q}: not implemented" in rows["untouched"]["feedback"] for q in points)
-    assert {q: float(rows["mistaken"][q]) for q in points} == {**points, "q3": 0.0}
-    assert questions_that_lost_points(rows["mistaken"]) == {"q3"}
+    assert {q: float(row[q]) for q in points} == {**points, "q3": 0.0}
+    assert questions_that_lost_points(row) == {"q3"}

@@ -4,9 +4,9 @@
 probes name its questions; ``tests/test_catalogue.py`` that every catalogued mistake
 (``seqlab/checks/catalogue/lab12.py``, ``lab13.py``) is located by its check and loses points
 with the grader. Here: the solutions agree, on whatever the probes draw, with references
-computed another way (Keras's own layers, the standard library, sorting tuples), the draws
-cover the cases that matter, and grading the untouched lab gives 0,
-and a submission with one mistake loses exactly that question's points and no other's.
+computed another way (Keras's own layers, the standard library, sorting tuples), the draws cover
+the cases that matter, and grading a submission with one mistake loses exactly that question's
+points and no other's.
 """
 
 import calendar
@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-from labtools import answers, grade_lab_and_mistake, questions_that_lost_points, solution_path
+from labtools import answers, grade_mistake, questions_that_lost_points, solution_path
 
 from seqlab import labs
 from seqlab.checks import lab12, lab13
@@ -173,13 +173,12 @@ def _mistaken(number: str, question: str, name: str) -> nbformat.NotebookNode:
     ("number", "question", "mistake"),
     [("12", "q3", "padding not masked"), ("13", "q3", "worst first")],
 )
-def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(
+def test_grading_takes_points_off_one_mistake_and_nothing_else(
     tmp_path, number, question, mistake
 ):
     solution = solution_path(number)
-    rows = grade_lab_and_mistake(solution, _mistaken(number, question, mistake), tmp_path)
+    row = grade_mistake(solution, _mistaken(number, question, mistake), tmp_path)
 
     points = {q.id: float(q.points) for q in labs.questions(nbformat.read(solution, as_version=4))}
-    assert {q: float(rows["untouched"][q]) for q in points} == dict.fromkeys(points, 0.0)
-    assert {q: float(rows["mistaken"][q]) for q in points} == {**points, question: 0.0}
-    assert questions_that_lost_points(rows["mistaken"]) == {question}
+    assert {q: float(row[q]) for q in points} == {**points, question: 0.0}
+    assert questions_that_lost_points(row) == {question}

@@ -3,8 +3,8 @@
 The solutions' answers are run in this process (their question cells, exec'd) and must pass
 every public check and agree, on the probes' inputs, with references computed another way
 (Keras's own layers and parameter counts, span sets built by hand); common mistakes must fail
-with a hint that names them; grading the untouched lab gives 0, and a
-submission with one mistake loses exactly that question's points and no other's.
+with a hint that names them; grading a submission with one mistake loses exactly that question's
+points and no other's.
 """
 
 import string
@@ -18,7 +18,7 @@ import pytest
 from labtools import (
     answers,
     failure,
-    grade_lab_and_mistake,
+    grade_mistake,
     observed,
     questions_that_lost_points,
     with_answer,
@@ -554,15 +554,13 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("number", LABS)
-def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(number, tmp_path):
+def test_grading_takes_points_off_one_mistake_and_nothing_else(number, tmp_path):
     name = LABS[number]
     solution_path = ROOT / "solutions" / f"{name}.ipynb"
     question, source, expected_scores = MISTAKES[number]
     mistaken = with_answer(solution_path, question, source)
-    rows = grade_lab_and_mistake(solution_path, mistaken, tmp_path)
+    row = grade_mistake(solution_path, mistaken, tmp_path)
 
     questions = list(expected_scores)
-    assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
-    assert all(f"{q}: not implemented" in rows["untouched"]["feedback"] for q in questions)
-    assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
-    assert questions_that_lost_points(rows["mistaken"]) == {question}
+    assert {q: float(row[q]) for q in questions} == expected_scores
+    assert questions_that_lost_points(row) == {question}

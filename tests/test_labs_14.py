@@ -3,8 +3,8 @@
 The solution's answers run in this process (its question cells, exec'd): they must agree with
 independent references (collections.Counter, SciPy) on the probes' inputs. Every catalogued
 mistake (``seqlab/checks/catalogue/lab14.py``) fails its question's check with a message that
-locates it, and no other mistake's words; every variant passes. Grading the untouched lab gives
-0, and one mistake loses exactly its points and no other's.
+locates it, and no other mistake's words; every variant passes. Grading a notebook with one
+mistake loses exactly its points and no other's.
 """
 
 import importlib
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from labtools import (
     answers,
-    grade_lab_and_mistake,
+    grade_mistake,
     questions_that_lost_points,
     solution_path,
     with_answer,
@@ -136,12 +136,11 @@ MISTAKE = (
 )
 
 
-def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(tmp_path):
+def test_grading_takes_points_off_one_mistake_and_nothing_else(tmp_path):
     question, source, expected_scores = MISTAKE
     solution = solution_path(NUMBER)
     mistaken = with_answer(solution, question, textwrap.dedent(source).strip("\n"))
-    rows = grade_lab_and_mistake(solution, mistaken, tmp_path)
+    row = grade_mistake(solution, mistaken, tmp_path)
     questions = list(expected_scores)
-    assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
-    assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
-    assert questions_that_lost_points(rows["mistaken"]) == {question}
+    assert {q: float(row[q]) for q in questions} == expected_scores
+    assert questions_that_lost_points(row) == {question}

@@ -4,8 +4,8 @@ grading end to end.
 The solutions' answers run in this process (their question cells, exec'd): they must agree with
 independent references (pandas, Keras, the standard library) on the probes' inputs. Every
 catalogued mistake (``seqlab/checks/catalogue/labNN.py``) fails its question's check with a
-message that locates it, and no other mistake's words; every variant passes. Grading the
-untouched lab gives 0, and one mistake loses exactly its points and no other's.
+message that locates it, and no other mistake's words; every variant passes. Grading a notebook
+with one mistake loses exactly its points and no other's.
 """
 
 import functools
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 from labtools import (
     answers,
-    grade_lab_and_mistake,
+    grade_mistake,
     questions_that_lost_points,
     solution_path,
     with_answer,
@@ -183,12 +183,11 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("number", LABS)
-def test_grading_gives_zero_to_the_lab_and_takes_points_off_only_the_mistake(number, tmp_path):
+def test_grading_takes_points_off_one_mistake_and_nothing_else(number, tmp_path):
     path = solution_path(number)
     question, source, expected_scores = MISTAKES[number]
     mistaken = with_answer(path, question, textwrap.dedent(source).strip("\n"))
-    rows = grade_lab_and_mistake(path, mistaken, tmp_path)
+    row = grade_mistake(path, mistaken, tmp_path)
     questions = list(expected_scores)
-    assert [float(rows["untouched"][q]) for q in questions] == [0.0] * len(questions)
-    assert {q: float(rows["mistaken"][q]) for q in questions} == expected_scores
-    assert questions_that_lost_points(rows["mistaken"]) == {question}
+    assert {q: float(row[q]) for q in questions} == expected_scores
+    assert questions_that_lost_points(row) == {question}
