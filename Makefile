@@ -35,7 +35,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m seqlab labs check
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(ARGS)
 
 ## execute: re-run notebooks/ and solutions/ in a clean kernel and save their outputs
 ## (one notebook: make execute NOTEBOOKS=notebooks/01_sequence_data.ipynb)
