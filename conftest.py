@@ -34,23 +34,31 @@ if IPyNbCell is not None:
     IPyNbCell.compare_outputs = _compare_outputs_but_stderr
 
 
-FOLDER_ORDER = {"notebooks": 0, "tests": 1, "solutions": 2}
-
-
 def pytest_collection_modifyitems(config, items):
-    """Longest work first. ``make test`` hands whole files to two workers in this order
-    (``--dist loadfile --no-loadscope-reorder``): the lecture notebooks, the longest files, start
-    first and the short solution notebooks end the run, so that no worker waits at the end on
-    the other's last long file. xdist's own order (most tests first) left the lectures with the
-    fewest cells, among the longest, to the end."""
+    """The order ``make test`` hands whole files to its two workers (``--dist loadfile
+    --no-loadscope-reorder``): lecture notebooks alternate with test files, so that a worker
+    running a lecture (TensorFlow on both cores) mostly has a lighter, one-core test file
+    beside it rather than another lecture, and the short solution notebooks come last, so that
+    neither worker waits at the end on the other's last long file. (xdist's own order, most
+    tests first, left the lectures with the fewest cells and the two-test browser and fairness
+    files to the end.)"""
 
-    def folder(item) -> int:
+    def folder(item) -> str:
         try:
-            return FOLDER_ORDER.get(Path(item.path).relative_to(config.rootpath).parts[0], 1)
+            return Path(item.path).relative_to(config.rootpath).parts[0]
         except ValueError:
-            return 1
+            return "tests"
 
-    items.sort(key=folder)  # stable: each file's tests (a notebook's cells) keep their order
+    files: dict[str, dict] = {"notebooks": {}, "tests": {}, "solutions": {}}
+    for item in items:
+        files.setdefault(folder(item), {}).setdefault(item.path, []).append(item)
+    lectures, tests = list(files.pop("notebooks").values()), list(files.pop("tests").values())
+    solutions = [group for rest in files.values() for group in rest.values()]
+    ordered = []
+    for index in range(max(len(lectures), len(tests))):
+        ordered += lectures[index : index + 1] + tests[index : index + 1]
+    # each file's tests (a notebook's cells) keep their order
+    items[:] = [item for group in ordered + solutions for item in group]
 
 
 def pytest_sessionfinish(session, exitstatus):
