@@ -13,16 +13,16 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
 
-def solution_path(number: str) -> Path:
-    """``solutions/NN_topic.ipynb`` for lab ``number`` ("02", "03", ...)."""
-    (path,) = (ROOT / "solutions").glob(f"{number}_*.ipynb")
+def solution_path(number: str, folder: str = "solutions") -> Path:
+    """``solutions/NN_topic.ipynb`` for lab ``number`` ("02", "03", ...); ``folder="labs"``:
+    the lab as students get it."""
+    (path,) = (ROOT / folder).glob(f"{number}_*.ipynb")
     return path
 
 
 @cache
 def _answers(number: str, folder: str = "solutions") -> dict:
-    (path,) = (ROOT / folder).glob(f"{number}_*.ipynb")
-    notebook = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(solution_path(number, folder), as_version=4)
     namespace: dict = {}
     setup = next(cell for cell in notebook.cells if cell.cell_type == "code")
     exec(setup.source, namespace)  # the lab's imports, as a student's kernel has them
