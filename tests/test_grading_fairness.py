@@ -43,9 +43,13 @@ while True:  # and the kernel itself, until its cell limit
     pass
 """
 TWO_CHILDREN = """\
-import subprocess, sys
+import subprocess, sys, time
 child = "import time; b = bytearray(1200 << 20); b[::4096] = b'x' * len(b[::4096]); time.sleep(20)"
 children = [subprocess.Popen([sys.executable, "-c", child]) for _ in range(2)]
+while all(child.poll() is None for child in children):  # both hold their memory
+    time.sleep(0.05)
+for child in children:  # one has ended (stopped, if the limit works): stop the other (-15)
+    child.terminate()
 codes = [child.wait() for child in children]
 assert -9 not in codes, f"a child was stopped: {codes}"
 """
