@@ -264,14 +264,18 @@ def test_interrupted_run_keeps_finished_rows_and_resumes(tmp_path):
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
+    # Wait for a finished row and a worker grading the next submission (between two
+    # submissions no worker runs, a moment that lasts longer on a loaded machine).
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and not (out.exists() and read_rows(out)):
+    started_by_grader, job_files = set(), set()
+    while time.monotonic() < deadline and not job_files:
         assert grader.poll() is None, grader.communicate()
         time.sleep(0.2)
-    started_by_grader = descendants(grader.pid)
-    job_files = {
-        arg for pid in started_by_grader for arg in cmdline(pid) if arg.endswith("job.json")
-    }
+        if out.exists() and read_rows(out):
+            started_by_grader = descendants(grader.pid)
+            job_files = {
+                arg for pid in started_by_grader for arg in cmdline(pid) if arg.endswith("job.json")
+            }
     os.killpg(grader.pid, signal.SIGKILL)  # the grader and its workers, mid-run
     grader.communicate()
     first = read_rows(out)
