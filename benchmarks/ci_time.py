@@ -65,7 +65,8 @@ def slowest_files(log: Path, count: int = 12) -> list[tuple[str, float]]:
     for line in log.read_text(encoding="utf-8").splitlines():
         if match := DURATION.match(line):
             seconds[match.group(2)] += float(match.group(1))
-    return sorted(seconds.items(), key=lambda item: -item[1])[:count]
+    return sorted(((name, round(total, 2)) for name, total in seconds.items()),
+                  key=lambda item: -item[1])[:count]
 
 
 def pytest_summary(log: Path) -> str:
