@@ -8,7 +8,8 @@ the total, the set-up before pytest starts, pytest's own time, the CPU the machi
 (busy and idle core-seconds from ``/proc/stat``, Linux only: the suite is CPU-bound, so the
 busy seconds are what a change saves) and the test files that took longest. The budget is
 12 minutes including set-up. Results go to a Markdown table (each run a row, newest first) and
-a JSON file beside it.
+a JSON file beside it; the run's whole log is kept in the system's temporary folder (the
+path is printed).
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ def main() -> None:
         (Path(folder) / "shared").symlink_to(shared)
         clone = Path(folder) / "seqlab"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-        log = Path(folder) / "ci.log"
+        log = Path(tempfile.gettempdir()) / f"seqlab-ci-{commit}.log"  # kept: why a run failed
         before = cpu_seconds()
         result = run_ci(clone, log)
         after = cpu_seconds()
@@ -132,7 +133,7 @@ def main() -> None:
     rows = json.loads(previous.read_text())["rows"] if previous.exists() else []
     write_report([row, *rows], args.out)
     print(f"{row['total_s']:.0f} s (set-up {row['setup_s']} s), exit code {row['code']}, "
-          f"busy CPU {row['busy_s']} s; {row['pytest']}; wrote {args.out}")
+          f"busy CPU {row['busy_s']} s; {row['pytest']}; wrote {args.out}; the log is {log}")
     raise SystemExit(0 if row["within"] else 1)
 
 
